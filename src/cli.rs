@@ -1,0 +1,403 @@
+//! Command-line definitions (clap) and the commands they run.
+//!
+//! Arguments are parsed once, then resolved into a request (targets looked up, scopes validated, subjects
+//! parsed) before any work; the generators are pure functions of that request.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::azure::formats::{self, AzureFormat};
+use crate::azure::generate::{self, AzureRequest};
+use crate::azure::operations::Operations;
+use crate::azure::scope::{self, Environment, ScopeIds};
+use crate::catalogue::{AksAuthz, Catalogue, Plane, Platform, Target, TargetOptions, CHECKED_AGAINST};
+use crate::error::{Error, Result};
+use crate::k8s::generate::{self as k8sgen, K8sRequest, Subject};
+use crate::notes::Note;
+use crate::output;
+
+const ABOUT: &str = "Least-privilege Azure custom roles and Kubernetes RBAC for deployment pipelines";
+
+const LONG_ABOUT: &str = "Least-privilege Azure custom roles and Kubernetes RBAC for deployment pipelines.
+
+rolegen maps deployment targets (aks, acr, webapp, vm, and the Kubernetes deployer Role k8s) to the Azure
+actions, data actions and Kubernetes rules they need, from an embedded, reviewed catalogue in which every
+permission says why it is needed and where that is documented.";
+
+const MAIN_EXAMPLES: &str = "Examples:
+  rolegen azure --target aks --scope rg
+  rolegen azure --target webapp --format bicep --output role.bicep
+  rolegen k8s --namespace default --subject group:00000000-0000-0000-0000-000000000000
+  rolegen catalog acr
+
+Exit codes: 0 ok, 1 findings, 2 usage or input error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "rolegen", version, about = ABOUT, long_about = LONG_ABOUT, after_help = MAIN_EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate an Azure custom role for deployment targets.
+    #[command(after_help = "Examples:
+  rolegen azure --target aks --scope rg
+  rolegen azure --target aks,acr --aks-authz kubernetes --subscription 11111111-2222-3333-4444-555555555555 --resource-group deploy-rg
+  rolegen azure --target acr --scope subscription --format cli --output acr-reader.json
+  rolegen azure --target webapp --exclude Microsoft.Web/sites/slots/slotsswap/Action --format terraform
+  rolegen azure --target vm --scope subscription --environment AzureUSGovernment --format powershell")]
+    Azure(AzureArgs),
+    /// Generate a Kubernetes Role and RoleBinding for the deployer.
+    #[command(after_help = "Examples:
+  rolegen k8s --namespace default
+  rolegen k8s --namespace shop --subject group:00000000-0000-0000-0000-000000000000 --namespace-reader
+  rolegen k8s --namespace shop --subject serviceaccount:ci/deployer --read-only-quotas --format json
+  rolegen k8s --cluster --name deployer --subject user:alice@example.com")]
+    K8s(K8sArgs),
+    /// Show the permission catalogue: every permission with why and provenance.
+    #[command(after_help = "Examples:
+  rolegen catalog
+  rolegen catalog webapp
+  rolegen catalog aks --format json")]
+    Catalog(CatalogArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  rolegen completions bash > /etc/bash_completion.d/rolegen
+  rolegen completions zsh > \"${fpath[1]}/_rolegen\"")]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AksAuthzArg {
+    /// The cluster uses Azure RBAC for Kubernetes authorization: the role carries the dataActions.
+    Azure,
+    /// The cluster uses Kubernetes RBAC: no dataActions; bind a Role from `rolegen k8s` instead.
+    Kubernetes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentArg {
+    /// Azure public cloud ("Azure Global").
+    #[value(name = "AzureCloud", alias = "azurecloud")]
+    AzureCloud,
+    /// Azure US Government.
+    #[value(name = "AzureUSGovernment", alias = "azureusgovernment")]
+    AzureUsGovernment,
+}
+
+#[derive(Debug, Args)]
+pub struct AzureArgs {
+    /// Deployment targets: aks, acr, webapp, vm (comma-separated, or repeat the flag).
+    #[arg(short, long = "target", value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// How the AKS cluster authorizes Kubernetes requests.
+    #[arg(long, value_enum, default_value = "azure")]
+    pub aks_authz: AksAuthzArg,
+    /// Assignable scope: subscription, rg, mg, or a full scope id (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE", default_value = "rg")]
+    pub scopes: Vec<String>,
+    /// Subscription id (GUID) for subscription and rg scopes.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Option<String>,
+    /// Resource group name for rg scope.
+    #[arg(long, value_name = "NAME")]
+    pub resource_group: Option<String>,
+    /// Management group id for mg scope.
+    #[arg(long, value_name = "ID")]
+    pub management_group: Option<String>,
+    /// Role name [default: "Deployer (<targets>)"].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Role description [default: names the targets].
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Add a control-plane operation (checked for syntax, and for existence with --operations).
+    #[arg(long, value_name = "OPERATION")]
+    pub add: Vec<String>,
+    /// Add a data-plane operation (a dataAction).
+    #[arg(long, value_name = "OPERATION")]
+    pub add_data: Vec<String>,
+    /// Remove every permission this operation or pattern covers.
+    #[arg(long, value_name = "OPERATION")]
+    pub exclude: Vec<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "portal")]
+    pub format: AzureFormat,
+    /// Azure cloud the role is for.
+    #[arg(long, value_enum, default_value = "AzureCloud", ignore_case = true)]
+    pub environment: EnvironmentArg,
+    /// Print every permission with why and provenance, and guidance in full, on stderr.
+    #[arg(long)]
+    pub explain: bool,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An `az provider operation list` dump, or a directory of `az provider operation show` outputs, used to
+    /// check added operations.
+    #[arg(long, value_name = "FILE|DIR", env = "ROLEGEN_OPERATIONS")]
+    pub operations: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum K8sFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct K8sArgs {
+    /// Namespace of the Role and RoleBinding (a DNS-1123 label).
+    #[arg(short, long)]
+    pub namespace: Option<String>,
+    /// Who the binding grants: group:<id>, user:<name>, serviceaccount:<ns>/<name> (repeatable).
+    #[arg(long = "subject", value_name = "SUBJECT")]
+    pub subjects: Vec<String>,
+    /// Name of the Role; the binding is <name>-binding.
+    #[arg(long, default_value = k8sgen::DEFAULT_NAME)]
+    pub name: String,
+    /// Emit a ClusterRole and ClusterRoleBinding instead.
+    #[arg(long)]
+    pub cluster: bool,
+    /// Also emit a ClusterRole and ClusterRoleBinding to get, list and watch namespaces.
+    #[arg(long)]
+    pub namespace_reader: bool,
+    /// Grant only get, list and watch on resourcequotas and limitranges.
+    #[arg(long)]
+    pub read_only_quotas: bool,
+    /// Output format (json is a `kind: List`).
+    #[arg(short, long, value_enum, default_value = "yaml")]
+    pub format: K8sFormat,
+    /// Print every rule with why and provenance, and guidance in full, on stderr.
+    #[arg(long)]
+    pub explain: bool,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Show one target only.
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+/// Runs a parsed command; returns the exit code.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    match cli.command {
+        Command::Azure(a) => azure(a, stdout, stderr),
+        Command::K8s(a) => k8s(a, stdout, stderr),
+        Command::Catalog(a) => catalog(a, stdout),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "rolegen", &mut buf);
+            output::write_stdout(stdout, &buf)?;
+            Ok(crate::exit::OK)
+        }
+    }
+}
+
+fn write_notes(stderr: &mut dyn Write, notes: &[Note], explain: bool) {
+    let mut s = String::new();
+    for n in notes {
+        s.push_str(&n.render(explain));
+    }
+    // Diagnostics are best effort: a closed stderr must not turn success into failure.
+    let _ = stderr.write_all(s.as_bytes());
+}
+
+fn azure_targets<'c>(catalogue: &'c Catalogue, names: &[String]) -> Result<Vec<&'c Target>> {
+    let targets = catalogue.resolve(names)?;
+    for t in &targets {
+        if t.platform != Platform::Azure {
+            return Err(Error::usage(format!(
+                "`{}` is a Kubernetes target; generate it with `rolegen k8s --namespace <ns>`; Azure targets: {}",
+                t.target,
+                catalogue
+                    .targets
+                    .iter()
+                    .filter(|t| t.platform == Platform::Azure)
+                    .map(|t| t.target.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    Ok(targets)
+}
+
+fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    let catalogue = Catalogue::embedded()?;
+    let targets = azure_targets(catalogue, &a.targets)?;
+    let ids = ScopeIds {
+        subscription: a.subscription.clone(),
+        resource_group: a.resource_group.clone(),
+        management_group: a.management_group.clone(),
+    };
+    ids.validate()?;
+    let scopes = a
+        .scopes
+        .iter()
+        .map(|s| scope::resolve(s, &ids))
+        .collect::<Result<Vec<_>>>()?;
+    let env = match a.environment {
+        EnvironmentArg::AzureCloud => Environment::AzureCloud,
+        EnvironmentArg::AzureUsGovernment => Environment::AzureUsGovernment,
+    };
+    let options = TargetOptions {
+        aks_authz: match a.aks_authz {
+            AksAuthzArg::Azure => AksAuthz::Azure,
+            AksAuthzArg::Kubernetes => AksAuthz::Kubernetes,
+        },
+        read_only_quotas: false,
+    };
+    let operations = match &a.operations {
+        Some(p) => Some(Operations::load(p)?),
+        None => None,
+    };
+    let mut add: Vec<(String, Plane)> = a.add.iter().map(|o| (o.clone(), Plane::Control)).collect();
+    add.extend(a.add_data.iter().map(|o| (o.clone(), Plane::Data)));
+    let request = AzureRequest {
+        targets,
+        options,
+        scopes,
+        name: a.name.clone(),
+        description: a.description.clone(),
+        add,
+        exclude: a.exclude.clone(),
+    };
+    let generated = generate::generate(&request, operations.as_ref())?;
+    let text = formats::render(&generated.role, a.format, env);
+    output::emit(&text, a.output.as_deref(), stdout)?;
+
+    let mut notes = generated.notes;
+    if env == Environment::AzureUsGovernment {
+        notes.push(Note::note(format!(
+            "the catalogue was checked against the {CHECKED_AGAINST}; confirm the operations exist in Azure US Government"
+        )));
+    }
+    let file = a
+        .output
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| format!("role.{}", a.format.extension()));
+    notes.push(Note::note(format!(
+        "apply: {}",
+        formats::apply_hint(&generated.role, a.format, env, &file)
+    )));
+    if a.explain {
+        let _ = stderr.write_all(explain_azure(&generated.role).as_bytes());
+    }
+    write_notes(stderr, &notes, a.explain);
+    Ok(crate::exit::OK)
+}
+
+fn explain_azure(role: &generate::GeneratedRole) -> String {
+    let mut s = String::from("permissions:\n");
+    for p in &role.permissions {
+        let from = if p.targets.is_empty() {
+            "--add".to_string()
+        } else {
+            p.targets.join(", ")
+        };
+        s.push_str(&format!(
+            "  {} [{}; {}]\n    why: {}\n    source: {}\n",
+            p.operation,
+            p.plane.as_str(),
+            from,
+            p.why,
+            p.provenance
+        ));
+    }
+    s
+}
+
+fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    let catalogue = Catalogue::embedded()?;
+    let target = catalogue
+        .targets
+        .iter()
+        .find(|t| t.platform == Platform::Kubernetes)
+        .ok_or_else(|| Error::input("the embedded catalogue has no Kubernetes target"))?;
+    let default_ns = if a.cluster { None } else { a.namespace.as_deref() };
+    let subjects = a
+        .subjects
+        .iter()
+        .map(|s| Subject::parse(s, default_ns.or(a.namespace.as_deref())))
+        .collect::<Result<Vec<_>>>()?;
+    let request = K8sRequest {
+        target,
+        options: TargetOptions {
+            read_only_quotas: a.read_only_quotas,
+            ..TargetOptions::default()
+        },
+        namespace: a.namespace.clone(),
+        name: a.name.clone(),
+        cluster: a.cluster,
+        subjects,
+        namespace_reader: a.namespace_reader,
+    };
+    let generated = k8sgen::generate(&request)?;
+    let text = match a.format {
+        K8sFormat::Yaml => crate::yaml::to_yaml_stream(&generated.documents),
+        K8sFormat::Json => {
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": generated.documents});
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    output::emit(&text, a.output.as_deref(), stdout)?;
+    let mut notes = generated.notes;
+    let file = a
+        .output
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "rbac.yaml".into());
+    notes.push(Note::note(format!("apply: kubectl apply -f {file}")));
+    if a.explain {
+        let mut s = String::from("rules:\n");
+        for r in &target.rules {
+            let group = if r.api_group.is_empty() { "\"\"" } else { &r.api_group };
+            s.push_str(&format!(
+                "  {group} {}: {}\n    why: {}\n    source: {}\n",
+                r.resource,
+                r.verbs_for(&request.options).join(", "),
+                r.why,
+                r.provenance
+            ));
+        }
+        let _ = stderr.write_all(s.as_bytes());
+    }
+    write_notes(stderr, &notes, a.explain);
+    Ok(crate::exit::OK)
+}
+
+fn catalog(a: CatalogArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let catalogue = Catalogue::embedded()?;
+    let targets: Vec<&Target> = match &a.target {
+        Some(t) => catalogue.resolve(std::slice::from_ref(t))?,
+        None => catalogue.targets.iter().collect(),
+    };
+    let text = match a.format {
+        TableOrJson::Table => crate::report::catalog_table(&targets),
+        TableOrJson::Json => crate::report::catalog_json(&targets),
+    };
+    output::write_stdout(stdout, text.as_bytes())?;
+    Ok(crate::exit::OK)
+}
