@@ -250,8 +250,13 @@ impl Target {
             .filter(move |p| opts.applies(p.condition))
     }
 
-    pub fn guidance_for<'a>(&'a self, opts: &'a TargetOptions) -> impl Iterator<Item = &'a Guidance> {
-        self.guidance.iter().filter(move |g| opts.applies(g.condition))
+    pub fn guidance_for<'a>(
+        &'a self,
+        opts: &'a TargetOptions,
+    ) -> impl Iterator<Item = &'a Guidance> {
+        self.guidance
+            .iter()
+            .filter(move |g| opts.applies(g.condition))
     }
 }
 
@@ -270,7 +275,9 @@ impl Catalogue {
                     .location()
                     .map(|l| format!(":{}:{}", l.line(), l.column()))
                     .unwrap_or_default();
-                Error::input(format!("{path}{at}: the catalogue file does not parse: {e}"))
+                Error::input(format!(
+                    "{path}{at}: the catalogue file does not parse: {e}"
+                ))
             })?;
             targets.push(target);
         }

@@ -12,13 +12,16 @@ use crate::azure::formats::{self, AzureFormat};
 use crate::azure::generate::{self, AzureRequest};
 use crate::azure::operations::Operations;
 use crate::azure::scope::{self, Environment, ScopeIds};
-use crate::catalogue::{AksAuthz, Catalogue, Plane, Platform, Target, TargetOptions, CHECKED_AGAINST};
+use crate::catalogue::{
+    AksAuthz, Catalogue, Plane, Platform, Target, TargetOptions, CHECKED_AGAINST,
+};
 use crate::error::{Error, Result};
 use crate::k8s::generate::{self as k8sgen, K8sRequest, Subject};
 use crate::notes::Note;
 use crate::output;
 
-const ABOUT: &str = "Least-privilege Azure custom roles and Kubernetes RBAC for deployment pipelines";
+const ABOUT: &str =
+    "Least-privilege Azure custom roles and Kubernetes RBAC for deployment pipelines";
 
 const LONG_ABOUT: &str = "Least-privilege Azure custom roles and Kubernetes RBAC for deployment pipelines.
 
@@ -287,7 +290,7 @@ fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result
 
     let mut notes = generated.notes;
     if env == Environment::AzureUsGovernment {
-        notes.push(Note::note(format!(
+        notes.push(Note::info(format!(
             "the catalogue was checked against the {CHECKED_AGAINST}; confirm the operations exist in Azure US Government"
         )));
     }
@@ -296,7 +299,7 @@ fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| format!("role.{}", a.format.extension()));
-    notes.push(Note::note(format!(
+    notes.push(Note::info(format!(
         "apply: {}",
         formats::apply_hint(&generated.role, a.format, env, &file)
     )));
@@ -334,7 +337,11 @@ fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8>
         .iter()
         .find(|t| t.platform == Platform::Kubernetes)
         .ok_or_else(|| Error::input("the embedded catalogue has no Kubernetes target"))?;
-    let default_ns = if a.cluster { None } else { a.namespace.as_deref() };
+    let default_ns = if a.cluster {
+        None
+    } else {
+        a.namespace.as_deref()
+    };
     let subjects = a
         .subjects
         .iter()
@@ -369,11 +376,15 @@ fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8>
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "rbac.yaml".into());
-    notes.push(Note::note(format!("apply: kubectl apply -f {file}")));
+    notes.push(Note::info(format!("apply: kubectl apply -f {file}")));
     if a.explain {
         let mut s = String::from("rules:\n");
         for r in &target.rules {
-            let group = if r.api_group.is_empty() { "\"\"" } else { &r.api_group };
+            let group = if r.api_group.is_empty() {
+                "\"\""
+            } else {
+                &r.api_group
+            };
             s.push_str(&format!(
                 "  {group} {}: {}\n    why: {}\n    source: {}\n",
                 r.resource,

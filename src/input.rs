@@ -33,7 +33,7 @@ fn utf8(name: &str, bytes: &[u8]) -> Result<String> {
 }
 
 fn utf16(name: &str, bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(Error::input(format!(
             "{name}: the file starts with a UTF-16 byte-order mark but has an odd number of bytes; it is truncated or not UTF-16"
         )));
@@ -51,7 +51,12 @@ fn utf16(name: &str, bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
 
 fn line_col(prefix: &[u8]) -> (usize, usize) {
     let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = prefix.len() - prefix.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let col = prefix.len()
+        - prefix
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     (line, col)
 }
 
@@ -75,7 +80,9 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_located() {
-        let err = decode("f.json", b"{\n  \"a\": \xFF}").unwrap_err().to_string();
+        let err = decode("f.json", b"{\n  \"a\": \xFF}")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "f.json:2:8: the file is not valid UTF-8 (byte 0xFF); save it as UTF-8, or as UTF-16 with a byte-order mark"

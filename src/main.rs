@@ -11,7 +11,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version go to stdout with exit 0; usage errors to stderr with exit 2.
-            let code = if e.use_stderr() { rolegen::exit::ERROR } else { rolegen::exit::OK };
+            let code = if e.use_stderr() {
+                rolegen::exit::ERROR
+            } else {
+                rolegen::exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

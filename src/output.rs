@@ -28,9 +28,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::usage(format!("--output {:?} does not name a file", path.display().to_string())))?;
+    let file_name = path.file_name().ok_or_else(|| {
+        Error::usage(format!(
+            "--output {:?} does not name a file",
+            path.display().to_string()
+        ))
+    })?;
     if path.is_dir() {
         return Err(Error::usage(format!(
             "--output {} is a directory; give a file path",
@@ -68,7 +71,10 @@ mod tests {
         write_atomic(&f, b"one").unwrap();
         write_atomic(&f, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "two");
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1);
         assert!(write_atomic(&dir, b"x").is_err());
         let missing = dir.join("no/such/dir/role.json");

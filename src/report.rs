@@ -42,7 +42,11 @@ pub fn catalog_table(targets: &[&Target]) -> String {
             });
         }
         for r in &t.rules {
-            let group = if r.api_group.is_empty() { "core" } else { &r.api_group };
+            let group = if r.api_group.is_empty() {
+                "core"
+            } else {
+                &r.api_group
+            };
             rows.push(CatalogRow {
                 target: t.target.clone(),
                 permission: format!("{} {}: {}", group, r.resource, r.verbs.join(", ")),
@@ -61,7 +65,12 @@ pub fn catalog_table(targets: &[&Target]) -> String {
     s.push('\n');
     for t in targets {
         for d in &t.dropped {
-            s.push_str(&format!("{}: dropped the seed's `{}`: {}\n", t.target, d.source, d.reason.trim()));
+            s.push_str(&format!(
+                "{}: dropped the seed's `{}`: {}\n",
+                t.target,
+                d.source,
+                d.reason.trim()
+            ));
         }
     }
     s

@@ -86,7 +86,10 @@ fn flow(items: &[Value]) -> String {
 
 fn flow_value(v: &Value) -> String {
     match v {
-        Value::Array(a) => format!("[{}]", a.iter().map(flow_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(flow_value).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
         s => scalar(s),
     }
@@ -147,10 +150,18 @@ mod tests {
 
     #[test]
     fn quotes_what_yaml_would_misread() {
-        for s in ["on", "No", "1.0", "", "~", "0x1F", "12:30", "-a", "*ref", "a b", "<group>", "null"] {
+        for s in [
+            "on", "No", "1.0", "", "~", "0x1F", "12:30", "-a", "*ref", "a b", "<group>", "null",
+        ] {
             assert!(string(s).starts_with('"'), "{s} should be quoted");
         }
-        for s in ["pods", "apps", "rbac.authorization.k8s.io", "system:masters", "deployments/scale"] {
+        for s in [
+            "pods",
+            "apps",
+            "rbac.authorization.k8s.io",
+            "system:masters",
+            "deployments/scale",
+        ] {
             assert_eq!(string(s), s);
         }
     }

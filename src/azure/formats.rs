@@ -172,7 +172,12 @@ enum Template {
 
 /// A missing id, as a template expression: the deployment's own scope where it is available there, else a
 /// parameter (collected in `params`).
-fn template_part(part: &Part, level: ScopeLevel, lang: &Template, params: &mut Vec<&'static str>) -> String {
+fn template_part(
+    part: &Part,
+    level: ScopeLevel,
+    lang: &Template,
+    params: &mut Vec<&'static str>,
+) -> String {
     let (func, param) = match part {
         Part::SubscriptionId => (
             matches!(level, ScopeLevel::ResourceGroup | ScopeLevel::Subscription)
@@ -207,20 +212,31 @@ fn template_part(part: &Part, level: ScopeLevel, lang: &Template, params: &mut V
 fn current_scope_function(scope: &Scope, level: ScopeLevel) -> Option<&'static str> {
     use ScopeLevel::*;
     match (scope.level, scope.parts.as_slice()) {
-        (Subscription, [_, Part::SubscriptionId]) if matches!(level, Subscription | ResourceGroup) => {
+        (Subscription, [_, Part::SubscriptionId])
+            if matches!(level, Subscription | ResourceGroup) =>
+        {
             Some("subscription().id")
         }
-        (ResourceGroup, [_, Part::SubscriptionId, _, Part::ResourceGroup]) if level == ResourceGroup => {
+        (ResourceGroup, [_, Part::SubscriptionId, _, Part::ResourceGroup])
+            if level == ResourceGroup =>
+        {
             Some("resourceGroup().id")
         }
-        (ManagementGroup, [_, Part::ManagementGroup]) if level == ManagementGroup => Some("managementGroup().id"),
+        (ManagementGroup, [_, Part::ManagementGroup]) if level == ManagementGroup => {
+            Some("managementGroup().id")
+        }
         _ => None,
     }
 }
 
 /// A scope as a template value: a literal string when every id is given, the deployment's own scope
 /// (`subscription().id`, …) when it is exactly that, otherwise a concatenation.
-fn template_scope(scope: &Scope, level: ScopeLevel, lang: &Template, params: &mut Vec<&'static str>) -> String {
+fn template_scope(
+    scope: &Scope,
+    level: ScopeLevel,
+    lang: &Template,
+    params: &mut Vec<&'static str>,
+) -> String {
     if let Some(f) = current_scope_function(scope, level) {
         return match lang {
             Template::Arm => format!("[{f}]"),
@@ -388,7 +404,10 @@ fn bicep(role: &GeneratedRole) -> String {
     let mut out = String::new();
     out.push_str(&format!("targetScope = '{target_scope}'\n\n"));
     for p in &params {
-        out.push_str(&format!("@description('{}')\nparam {p} string\n\n", param_description(p)));
+        out.push_str(&format!(
+            "@description('{}')\nparam {p} string\n\n",
+            param_description(p)
+        ));
     }
     out.push_str(&format!(
         "resource roleDefinition 'Microsoft.Authorization/roleDefinitions@{API_VERSION}' = {{\n"
@@ -396,7 +415,10 @@ fn bicep(role: &GeneratedRole) -> String {
     out.push_str(&format!("  name: {}\n", bicep_string(&role.guid)));
     out.push_str("  properties: {\n");
     out.push_str(&format!("    roleName: {}\n", bicep_string(&role.name)));
-    out.push_str(&format!("    description: {}\n", bicep_string(&role.description)));
+    out.push_str(&format!(
+        "    description: {}\n",
+        bicep_string(&role.description)
+    ));
     out.push_str("    type: 'CustomRole'\n");
     out.push_str("    permissions: [\n      {\n");
     let q = |v: Vec<&str>| v.into_iter().map(bicep_string).collect::<Vec<_>>();
@@ -446,7 +468,8 @@ fn terraform_scope(scope: &Scope, uses: &mut Vec<&'static str>) -> String {
             uses.push(u);
         }
     };
-    if scope.level == ScopeLevel::Subscription && scope.parts.get(1) == Some(&Part::SubscriptionId) {
+    if scope.level == ScopeLevel::Subscription && scope.parts.get(1) == Some(&Part::SubscriptionId)
+    {
         note("subscription");
         return "data.azurerm_subscription.current.id".into();
     }
@@ -501,10 +524,19 @@ fn terraform(role: &GeneratedRole, env: Environment) -> String {
         out.push_str("data \"azurerm_subscription\" \"current\" {}\n\n");
     }
     out.push_str("resource \"azurerm_role_definition\" \"deployer\" {\n");
-    out.push_str(&format!("  role_definition_id = {}\n", hcl_string(&role.guid)));
-    out.push_str(&format!("  name               = {}\n", hcl_string(&role.name)));
+    out.push_str(&format!(
+        "  role_definition_id = {}\n",
+        hcl_string(&role.guid)
+    ));
+    out.push_str(&format!(
+        "  name               = {}\n",
+        hcl_string(&role.name)
+    ));
     out.push_str(&format!("  scope              = {}\n", scopes[0]));
-    out.push_str(&format!("  description        = {}\n\n", hcl_string(&role.description)));
+    out.push_str(&format!(
+        "  description        = {}\n\n",
+        hcl_string(&role.description)
+    ));
     out.push_str("  permissions {\n");
     hcl_list(&mut out, "actions", &role.actions(), "    ");
     hcl_list(&mut out, "not_actions", &[], "    ");
@@ -521,7 +553,12 @@ fn terraform(role: &GeneratedRole, env: Environment) -> String {
 }
 
 /// How to apply the output in one step (printed on stderr).
-pub fn apply_hint(role: &GeneratedRole, format: AzureFormat, env: Environment, file: &str) -> String {
+pub fn apply_hint(
+    role: &GeneratedRole,
+    format: AzureFormat,
+    env: Environment,
+    file: &str,
+) -> String {
     let login = match env {
         Environment::AzureCloud => String::new(),
         Environment::AzureUsGovernment => "az cloud set --name AzureUSGovernment && ".into(),

@@ -107,7 +107,7 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
             }
             if let Some(c) = &p.correction {
                 notes.push(
-                    Note::note(format!(
+                    Note::info(format!(
                         "{}: the seed's `{}` is written `{}`",
                         t.target, c.source, p.operation
                     ))
@@ -115,7 +115,10 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
                 );
             }
             if let Some(r) = &p.risk {
-                notes.push(Note::warning(format!("{}: `{}` {}", t.target, p.operation, r)));
+                notes.push(Note::warning(format!(
+                    "{}: `{}` {}",
+                    t.target, p.operation, r
+                )));
             }
             selected.push(Selected {
                 operation: p.operation.clone(),
@@ -126,7 +129,7 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
             });
         }
         for d in &t.dropped {
-            let mut n = Note::note(format!("{}: dropped the seed's `{}`", t.target, d.source));
+            let mut n = Note::info(format!("{}: dropped the seed's `{}`", t.target, d.source));
             let mut detail = d.reason.clone();
             if let Some(i) = &d.instead {
                 detail.push_str(&format!("; instead: {i}"));
@@ -138,12 +141,14 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
         }
     }
     // Corrections shared by several targets are reported once.
-    notes.dedup_by(|a, b| a.text.split_once(": ").map(|x| x.1) == b.text.split_once(": ").map(|x| x.1));
+    notes.dedup_by(|a, b| {
+        a.text.split_once(": ").map(|x| x.1) == b.text.split_once(": ").map(|x| x.1)
+    });
 
     for (op, plane) in &req.add {
         check_added(op, *plane, &req.targets, operations)?;
         if selected.iter().any(|s| fold(&s.operation) == fold(op)) {
-            notes.push(Note::note(format!("--add `{op}`: already in the role")));
+            notes.push(Note::info(format!("--add `{op}`: already in the role")));
             continue;
         }
         selected.push(Selected {
@@ -155,7 +160,7 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
         });
     }
     if !req.add.is_empty() && operations.is_none() {
-        notes.push(Note::note(
+        notes.push(Note::info(
             "added operations were checked for syntax only; pass --operations <dump> to check that they exist",
         ));
     }
@@ -188,15 +193,15 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
     for t in &req.targets {
         for b in &t.builtin {
             notes.push(
-                Note::note(format!(
+                Note::info(format!(
                     "{}: built-in alternative: {} ({}): {}",
                     t.target, b.role, b.id, b.summary
                 ))
-                    .with_detail(b.note.clone()),
+                .with_detail(b.note.clone()),
             );
         }
         for g in t.guidance_for(&req.options) {
-            let mut n = Note::note(format!("{}: {}", t.target, g.summary));
+            let mut n = Note::info(format!("{}: {}", t.target, g.summary));
             let mut detail = g.detail.clone().unwrap_or_default();
             if !detail.is_empty() {
                 detail.push(' ');
@@ -234,7 +239,9 @@ pub fn generate(req: &AzureRequest, operations: Option<&Operations>) -> Result<G
 fn check_text(flag: &str, value: &str, max: usize) -> Result<()> {
     // https://learn.microsoft.com/azure/role-based-access-control/custom-roles#custom-role-properties
     if value.trim().is_empty() {
-        return Err(Error::usage(format!("{flag} is blank; give a non-empty value")));
+        return Err(Error::usage(format!(
+            "{flag} is blank; give a non-empty value"
+        )));
     }
     if value.chars().count() > max {
         return Err(Error::usage(format!(
@@ -245,7 +252,12 @@ fn check_text(flag: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-fn check_added(op: &str, plane: Plane, targets: &[&Target], operations: Option<&Operations>) -> Result<()> {
+fn check_added(
+    op: &str,
+    plane: Plane,
+    targets: &[&Target],
+    operations: Option<&Operations>,
+) -> Result<()> {
     let flag = match plane {
         Plane::Control => "--add",
         Plane::Data => "--add-data",
@@ -261,7 +273,11 @@ fn check_added(op: &str, plane: Plane, targets: &[&Target], operations: Option<&
                 return Err(Error::usage(format!(
                     "{flag} `{op}` is a {} operation; use {}",
                     p.plane.as_str(),
-                    if p.plane == Plane::Data { "--add-data" } else { "--add" }
+                    if p.plane == Plane::Data {
+                        "--add-data"
+                    } else {
+                        "--add"
+                    }
                 )));
             }
         }
@@ -279,7 +295,11 @@ fn check_added(op: &str, plane: Plane, targets: &[&Target], operations: Option<&
                 return Err(Error::usage(format!(
                     "{flag} `{op}` matches only {} operations; use {}",
                     matched[0].plane().as_str(),
-                    if plane == Plane::Data { "--add" } else { "--add-data" }
+                    if plane == Plane::Data {
+                        "--add"
+                    } else {
+                        "--add-data"
+                    }
                 )));
             }
         } else {
@@ -305,7 +325,9 @@ fn check_added(op: &str, plane: Plane, targets: &[&Target], operations: Option<&
 
 fn check_scopes(scopes: &[Scope], selected: &[Selected]) -> Result<()> {
     if scopes.is_empty() {
-        return Err(Error::usage("the role needs at least one assignable scope (--scope)"));
+        return Err(Error::usage(
+            "the role needs at least one assignable scope (--scope)",
+        ));
     }
     let mgs = scopes
         .iter()
@@ -374,7 +396,7 @@ fn scope_notes(req: &AzureRequest, notes: &mut Vec<Note>) {
         }
     }
     if !missing.is_empty() {
-        notes.push(Note::note(format!(
+        notes.push(Note::info(format!(
             "ids not given ({}) are placeholders in portal, cli and powershell output; replace them before applying",
             missing.join(", ")
         )));

@@ -140,13 +140,19 @@ impl Operations {
             if let Some(n) = &p.name {
                 self.providers.insert(n.to_ascii_lowercase(), n.to_string());
             }
-            let lists = p
-                .operations
-                .into_iter()
-                .chain(p.resource_types.into_iter().flatten().filter_map(|r| r.operations));
+            let lists = p.operations.into_iter().chain(
+                p.resource_types
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.operations),
+            );
             for list in lists {
                 for op in list {
-                    self.add(&op.name, op.description.as_deref().unwrap_or(""), op.is_data_action.unwrap_or(false));
+                    self.add(
+                        &op.name,
+                        op.description.as_deref().unwrap_or(""),
+                        op.is_data_action.unwrap_or(false),
+                    );
                 }
             }
         }
@@ -239,7 +245,10 @@ mod tests {
         .unwrap();
         ops.finish();
         assert_eq!(ops.len(), 3);
-        assert_eq!(ops.get("microsoft.web/sites/read").unwrap().name, "Microsoft.Web/sites/Read");
+        assert_eq!(
+            ops.get("microsoft.web/sites/read").unwrap().name,
+            "Microsoft.Web/sites/Read"
+        );
         let both = ops.get("X.Y/a/read").unwrap();
         assert!(both.control && both.data);
         assert!(ops.has_provider("microsoft.web"));
@@ -250,7 +259,10 @@ mod tests {
     #[test]
     fn bad_dump_is_located() {
         let mut ops = Operations::default();
-        let err = ops.add_text("d.json", "{\n \"operations\": 3}").unwrap_err().to_string();
+        let err = ops
+            .add_text("d.json", "{\n \"operations\": 3}")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("d.json:"), "{err}");
         assert!(err.contains("not an `az provider operation` dump"), "{err}");
     }

@@ -205,9 +205,14 @@ mod tests {
             syntax_problems("Microsoft.Web/*/slots/*"),
             vec![SyntaxProblem::TooManyWildcards(2)]
         );
-        assert!(syntax_problems("Microsoft.Insights/alertRules/").contains(&SyntaxProblem::TrailingSlash));
-        assert!(syntax_problems("Microsoft.Network/virtualNetworks/read ").contains(&SyntaxProblem::Whitespace));
-        assert!(syntax_problems("Microsoft.Container Registries/registries/*").contains(&SyntaxProblem::Whitespace));
+        assert!(syntax_problems("Microsoft.Insights/alertRules/")
+            .contains(&SyntaxProblem::TrailingSlash));
+        assert!(syntax_problems("Microsoft.Network/virtualNetworks/read ")
+            .contains(&SyntaxProblem::Whitespace));
+        assert!(
+            syntax_problems("Microsoft.Container Registries/registries/*")
+                .contains(&SyntaxProblem::Whitespace)
+        );
         assert_eq!(syntax_problems("read"), vec![SyntaxProblem::Shape]);
         assert_eq!(syntax_problems(""), vec![SyntaxProblem::Blank]);
     }

@@ -147,9 +147,8 @@ pub fn resolve(spec: &str, ids: &ScopeIds) -> Result<Scope> {
             ],
         }),
         _ if spec.starts_with('/') || spec.contains('*') => {
-            let level = validate_id(spec).map_err(|why| {
-                Error::usage(format!("--scope {spec:?} {why}"))
-            })?;
+            let level =
+                validate_id(spec).map_err(|why| Error::usage(format!("--scope {spec:?} {why}")))?;
             Ok(Scope {
                 level,
                 parts: vec![Part::Lit(spec.to_string())],
@@ -187,7 +186,7 @@ pub fn validate_id(scope: &str) -> std::result::Result<ScopeLevel, String> {
     if segs.iter().any(|s| s.is_empty()) {
         return Err("has an empty segment".into());
     }
-    if segs.len() % 2 != 0 {
+    if !segs.len().is_multiple_of(2) {
         return Err("has an odd number of segments; scope ids alternate type and name".into());
     }
     level_of_segments(&segs).ok_or_else(|| {
@@ -198,12 +197,20 @@ pub fn validate_id(scope: &str) -> std::result::Result<ScopeLevel, String> {
 fn level_of_segments(segs: &[&str]) -> Option<ScopeLevel> {
     let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     match segs {
-        [p, ns, t, _] if eq(p, "providers") && eq(ns, "Microsoft.Management") && eq(t, "managementGroups") => {
+        [p, ns, t, _]
+            if eq(p, "providers")
+                && eq(ns, "Microsoft.Management")
+                && eq(t, "managementGroups") =>
+        {
             Some(ScopeLevel::ManagementGroup)
         }
         [s, _] if eq(s, "subscriptions") => Some(ScopeLevel::Subscription),
-        [s, _, r, _] if eq(s, "subscriptions") && eq(r, "resourceGroups") => Some(ScopeLevel::ResourceGroup),
-        [s, _, r, _, p, _, _, _, ..] if eq(s, "subscriptions") && eq(r, "resourceGroups") && eq(p, "providers") => {
+        [s, _, r, _] if eq(s, "subscriptions") && eq(r, "resourceGroups") => {
+            Some(ScopeLevel::ResourceGroup)
+        }
+        [s, _, r, _, p, _, _, _, ..]
+            if eq(s, "subscriptions") && eq(r, "resourceGroups") && eq(p, "providers") =>
+        {
             Some(ScopeLevel::Resource)
         }
         _ => None,
@@ -218,7 +225,7 @@ pub fn level_of(scope: &str) -> Option<ScopeLevel> {
         return Some(ScopeLevel::ManagementGroup);
     }
     let segs: Vec<&str> = trimmed.trim_start_matches('/').split('/').collect();
-    if segs.len() % 2 != 0 || segs.iter().any(|s| s.is_empty()) {
+    if !segs.len().is_multiple_of(2) || segs.iter().any(|s| s.is_empty()) {
         return None;
     }
     level_of_segments(&segs)
@@ -285,7 +292,10 @@ mod tests {
 
     #[test]
     fn full_ids_are_validated() {
-        assert_eq!(validate_id("/subscriptions/x/resourceGroups/y"), Ok(ScopeLevel::ResourceGroup));
+        assert_eq!(
+            validate_id("/subscriptions/x/resourceGroups/y"),
+            Ok(ScopeLevel::ResourceGroup)
+        );
         assert_eq!(
             validate_id("/subscriptions/x/resourceGroups/y/providers/Microsoft.Web/sites/z"),
             Ok(ScopeLevel::Resource)
@@ -295,9 +305,13 @@ mod tests {
             Ok(ScopeLevel::ManagementGroup)
         );
         assert!(validate_id("/").unwrap_err().contains("root scope"));
-        assert!(validate_id("/subscriptions/*").unwrap_err().contains("wildcard"));
+        assert!(validate_id("/subscriptions/*")
+            .unwrap_err()
+            .contains("wildcard"));
         assert!(validate_id("/subscriptions").unwrap_err().contains("odd"));
-        assert!(validate_id("/subscriptions/x/").unwrap_err().contains("ends with"));
+        assert!(validate_id("/subscriptions/x/")
+            .unwrap_err()
+            .contains("ends with"));
         assert!(resolve("subscriptoin", &ScopeIds::default())
             .unwrap_err()
             .to_string()
@@ -307,7 +321,10 @@ mod tests {
     #[test]
     fn lenient_levels() {
         assert_eq!(level_of("/"), Some(ScopeLevel::ManagementGroup));
-        assert_eq!(level_of("/subscriptions/<subscription-id>"), Some(ScopeLevel::Subscription));
+        assert_eq!(
+            level_of("/subscriptions/<subscription-id>"),
+            Some(ScopeLevel::Subscription)
+        );
         assert_eq!(level_of("[subscription().id]"), None);
     }
 }

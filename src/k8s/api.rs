@@ -13,37 +13,62 @@ pub const EMBEDDED_API: (&str, &str) = (
     include_str!("../../data/kubernetes-api.yaml"),
 );
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ApiResource {
     pub name: String,
     pub namespaced: bool,
     pub verbs: Vec<String>,
-    #[serde(default)]
     pub subresources: BTreeMap<String, Vec<String>>,
     /// Exists only for one special verb; never stored.
-    #[serde(default)]
     pub r#virtual: bool,
     /// No longer served by current API servers.
-    #[serde(default)]
     pub legacy: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiGroup {
+    pub group: String,
+    pub legacy: bool,
+    pub resources: Vec<ApiResource>,
+}
+
+/// A verb list, or the name of a list under `sets` (the file avoids YAML aliases, which the YAML reader
+/// budgets as a defence against alias bombs).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Verbs {
+    Set(String),
+    List(Vec<String>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApiGroup {
-    pub group: String,
+struct RawResource {
+    name: String,
+    namespaced: bool,
+    verbs: Verbs,
     #[serde(default)]
-    pub legacy: bool,
-    pub resources: Vec<ApiResource>,
+    subresources: BTreeMap<String, Verbs>,
+    #[serde(default)]
+    r#virtual: bool,
+    #[serde(default)]
+    legacy: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    group: String,
+    #[serde(default)]
+    legacy: bool,
+    resources: Vec<RawResource>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApiFile {
-    #[allow(dead_code)]
     sets: BTreeMap<String, Vec<String>>,
-    groups: Vec<ApiGroup>,
+    groups: Vec<RawGroup>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,14 +101,50 @@ impl KubernetesApi {
                 .unwrap_or_default();
             Error::input(format!("{name}{at}: the API table does not parse: {e}"))
         })?;
-        Ok(KubernetesApi { groups: file.groups })
+        let resolve = |v: Verbs, at: &str| -> Result<Vec<String>> {
+            match v {
+                Verbs::List(l) => Ok(l),
+                Verbs::Set(s) => file.sets.get(&s).cloned().ok_or_else(|| {
+                    Error::input(format!(
+                        "{name}: {at} names the verb set `{s}`, which `sets` does not define"
+                    ))
+                }),
+            }
+        };
+        let mut groups = Vec::new();
+        for g in file.groups.clone() {
+            let mut resources = Vec::new();
+            for r in g.resources {
+                let mut subresources = BTreeMap::new();
+                for (k, v) in r.subresources {
+                    let verbs = resolve(v, &format!("{}/{k}", r.name))?;
+                    subresources.insert(k, verbs);
+                }
+                resources.push(ApiResource {
+                    verbs: resolve(r.verbs, &r.name)?,
+                    name: r.name,
+                    namespaced: r.namespaced,
+                    subresources,
+                    r#virtual: r.r#virtual,
+                    legacy: r.legacy,
+                });
+            }
+            groups.push(ApiGroup {
+                group: g.group,
+                legacy: g.legacy,
+                resources,
+            });
+        }
+        Ok(KubernetesApi { groups })
     }
 
     pub fn embedded() -> Result<&'static KubernetesApi> {
         static API: OnceLock<std::result::Result<KubernetesApi, String>> = OnceLock::new();
-        API.get_or_init(|| KubernetesApi::parse(EMBEDDED_API.0, EMBEDDED_API.1).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|e| Error::input(e.clone()))
+        API.get_or_init(|| {
+            KubernetesApi::parse(EMBEDDED_API.0, EMBEDDED_API.1).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| Error::input(e.clone()))
     }
 
     pub fn group(&self, group: &str) -> Option<&ApiGroup> {
@@ -128,7 +189,13 @@ mod tests {
     #[test]
     fn embedded_table_answers() {
         let api = KubernetesApi::embedded().unwrap();
-        assert!(matches!(api.lookup("apps", "deployments"), Lookup::Found { namespaced: true, .. }));
+        assert!(matches!(
+            api.lookup("apps", "deployments"),
+            Lookup::Found {
+                namespaced: true,
+                ..
+            }
+        ));
         assert_eq!(api.lookup("", "deployments"), Lookup::NoSuchResource);
         assert_eq!(api.lookup("apps", "pods"), Lookup::NoSuchResource);
         assert_eq!(api.lookup("example.com", "widgets"), Lookup::UnknownGroup);
@@ -136,7 +203,13 @@ mod tests {
             Lookup::Found { verbs, .. } => assert_eq!(verbs, &["get", "patch", "update"]),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(api.lookup("", "namespaces"), Lookup::Found { namespaced: false, .. }));
+        assert!(matches!(
+            api.lookup("", "namespaces"),
+            Lookup::Found {
+                namespaced: false,
+                ..
+            }
+        ));
         assert_eq!(api.lookup("", "pods/nothing"), Lookup::NoSuchSubresource);
     }
 }

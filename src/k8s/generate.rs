@@ -78,7 +78,9 @@ impl Subject {
             }
             _ => {
                 if rest.trim() != rest || rest.chars().any(char::is_control) {
-                    return Err(bad("has leading or trailing white space or control characters"));
+                    return Err(bad(
+                        "has leading or trailing white space or control characters",
+                    ));
                 }
                 Ok(Subject {
                     kind,
@@ -162,26 +164,26 @@ fn labels() -> Value {
 
 pub fn generate(req: &K8sRequest) -> Result<K8sGenerated> {
     let mut notes = Vec::new();
-    let namespace = match (&req.namespace, req.cluster) {
-        (Some(ns), _) => {
-            names::dns1123_label(ns).map_err(|e| {
-                Error::usage(format!(
-                    "--namespace {ns:?} is not a valid namespace: it {e} (a DNS-1123 label)"
-                ))
-            })?;
-            Some(ns.clone())
-        }
-        (None, true) => None,
-        (None, false) => {
-            return Err(Error::usage(
+    let namespace =
+        match (&req.namespace, req.cluster) {
+            (Some(ns), _) => {
+                names::dns1123_label(ns).map_err(|e| {
+                    Error::usage(format!(
+                        "--namespace {ns:?} is not a valid namespace: it {e} (a DNS-1123 label)"
+                    ))
+                })?;
+                Some(ns.clone())
+            }
+            (None, true) => None,
+            (None, false) => return Err(Error::usage(
                 "a Role needs a namespace: add --namespace <ns> (or --cluster for a ClusterRole)",
-            ))
-        }
-    };
+            )),
+        };
     let binding_name = format!("{}-binding", req.name);
     for (flag, n) in [("--name", &req.name), ("--name", &binding_name)] {
-        names::path_segment(n)
-            .map_err(|e| Error::usage(format!("{flag} {n:?} is not a valid object name: it {e}")))?;
+        names::path_segment(n).map_err(|e| {
+            Error::usage(format!("{flag} {n:?} is not a valid object name: it {e}"))
+        })?;
     }
 
     let mut subjects = req.subjects.clone();
@@ -203,11 +205,18 @@ pub fn generate(req: &K8sRequest) -> Result<K8sGenerated> {
     let rules = rules_for(req.target, &req.options);
     for r in &req.target.rules {
         if let Some(c) = &r.correction {
-            let group = if r.api_group.is_empty() { "\"\"" } else { &r.api_group };
+            let group = if r.api_group.is_empty() {
+                "\"\""
+            } else {
+                &r.api_group
+            };
             notes.push(
-                Note::note(format!(
-                    "{}: `{}` in group {group} corrects the seed ({})",
-                    req.target.target, r.resource, c.source
+                Note::info(format!(
+                    "{}: {group} {} grants {} (corrected; the seed had {})",
+                    req.target.target,
+                    r.resource,
+                    r.verbs_for(&req.options).join(", "),
+                    c.source
                 ))
                 .with_detail(c.reason.trim().to_string()),
             );
@@ -220,7 +229,10 @@ pub fn generate(req: &K8sRequest) -> Result<K8sGenerated> {
         if req.namespace_reader && g.summary.starts_with("listing namespaces") {
             continue;
         }
-        notes.push(Note::note(format!("{}: {}", req.target.target, g.summary)).with_detail(format!("Source: {}", g.provenance)));
+        notes.push(
+            Note::info(format!("{}: {}", req.target.target, g.summary))
+                .with_detail(format!("Source: {}", g.provenance)),
+        );
     }
 
     let (role_kind, binding_kind) = if req.cluster {
@@ -257,8 +269,12 @@ pub fn generate(req: &K8sRequest) -> Result<K8sGenerated> {
             None => format!("{}-namespace-reader", req.name),
         };
         let reader_binding = format!("{reader}-binding");
-        names::path_segment(&reader_binding)
-            .map_err(|e| Error::usage(format!("--name {:?} makes the name {reader_binding:?}, which {e}", req.name)))?;
+        names::path_segment(&reader_binding).map_err(|e| {
+            Error::usage(format!(
+                "--name {:?} makes the name {reader_binding:?}, which {e}",
+                req.name
+            ))
+        })?;
         documents.push(json!({
             "apiVersion": RBAC_V1,
             "kind": "ClusterRole",
@@ -272,7 +288,7 @@ pub fn generate(req: &K8sRequest) -> Result<K8sGenerated> {
             "roleRef": {"apiGroup": RBAC_GROUP, "kind": "ClusterRole", "name": reader},
             "subjects": subjects_json,
         }));
-        notes.push(Note::note(
+        notes.push(Note::info(
             "--namespace-reader: the ClusterRoleBinding lets the subjects get, list and watch every namespace in the cluster (names and labels, nothing inside them)",
         ));
     }

@@ -1,0 +1,7 @@
+//! One integration-test binary (links once): CLI golden cases, catalogue checks, corpus checks.
+
+mod catalogue;
+mod cli_behaviour;
+mod cli_cases;
+mod corpus;
+mod support;
