@@ -61,6 +61,16 @@ pub enum Command {
   rolegen k8s --namespace shop --subject serviceaccount:ci/deployer --read-only-quotas --format json
   rolegen k8s --cluster --name deployer --subject user:alice@example.com")]
     K8s(K8sArgs),
+    /// Audit existing roles: do they grant what the targets need, and what more?
+    #[command(after_help = "Examples:
+  rolegen audit --target acr 'roles/**/*.json'
+  rolegen audit --target aks --aks-authz kubernetes --builtin Owner
+  rolegen audit --target webapp --format json roles/
+  rolegen audit --target aks,acr --together roles/deployer.json roles/acr-reader.json
+  az role definition list --custom-role-only | rolegen audit --target vm -
+
+Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could not be read.")]
+    Audit(AuditArgs),
     /// Show the permission catalogue: every permission with why and provenance.
     #[command(after_help = "Examples:
   rolegen catalog
@@ -185,6 +195,31 @@ pub struct K8sArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Role files, glob patterns or directories (`-` reads stdin).
+    #[arg(value_name = "FILE|GLOB|DIR")]
+    pub inputs: Vec<String>,
+    /// Targets the roles must cover (comma-separated, or repeat the flag).
+    #[arg(short, long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// How the AKS cluster authorizes Kubernetes requests.
+    #[arg(long, value_enum, default_value = "azure")]
+    pub aks_authz: AksAuthzArg,
+    /// Treat all roles given as assigned to one principal (their union).
+    #[arg(long)]
+    pub together: bool,
+    /// Also audit a built-in role, by name or GUID (repeatable).
+    #[arg(long, value_name = "NAME|GUID")]
+    pub builtin: Vec<String>,
+    /// An `az role definition list` dump to look built-in roles up in (default: a small embedded set).
+    #[arg(long, value_name = "FILE")]
+    pub builtin_roles: Option<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableOrJson {
     Table,
@@ -206,6 +241,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u
         Command::Azure(a) => azure(a, stdout, stderr),
         Command::K8s(a) => k8s(a, stdout, stderr),
         Command::Catalog(a) => catalog(a, stdout),
+        Command::Audit(a) => crate::commands::audit(a, stdout, stderr),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "rolegen", &mut buf);
@@ -224,7 +260,10 @@ fn write_notes(stderr: &mut dyn Write, notes: &[Note], explain: bool) {
     let _ = stderr.write_all(s.as_bytes());
 }
 
-fn azure_targets<'c>(catalogue: &'c Catalogue, names: &[String]) -> Result<Vec<&'c Target>> {
+pub(crate) fn azure_targets<'c>(
+    catalogue: &'c Catalogue,
+    names: &[String],
+) -> Result<Vec<&'c Target>> {
     let targets = catalogue.resolve(names)?;
     for t in &targets {
         if t.platform != Platform::Azure {

@@ -5,11 +5,15 @@
 //! here: [`catalogue`] (the embedded data), [`azure`] and [`k8s`] (models, formats, generation), [`report`]
 //! (tables and JSON), [`cli`] (argument definitions and the commands they run).
 
+pub mod audit;
 pub mod azure;
+pub mod builtin;
 pub mod catalogue;
 pub mod cli;
+mod commands;
 pub mod error;
 pub mod input;
+pub mod inputs;
 pub mod k8s;
 pub mod notes;
 pub mod output;

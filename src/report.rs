@@ -82,3 +82,90 @@ pub fn catalog_json(targets: &[&Target]) -> String {
     s.push('\n');
     s
 }
+
+#[derive(Tabled)]
+struct AuditRow {
+    file: String,
+    role: String,
+    covered: String,
+    missing: usize,
+    conditional: usize,
+    excess: usize,
+    findings: usize,
+}
+
+/// The audit as a summary table, then the details of each role that is not covered or has findings.
+pub fn audit_table(report: &crate::audit::Report) -> String {
+    let rows: Vec<AuditRow> = report
+        .results
+        .iter()
+        .map(|r| AuditRow {
+            file: r.file.clone(),
+            role: r.role.clone(),
+            covered: match r.covered {
+                Some(true) => "yes".into(),
+                Some(false) => "NO".into(),
+                None => "-".into(),
+            },
+            missing: r.missing.len(),
+            conditional: r.conditional.len(),
+            excess: r.excess.len(),
+            findings: r.findings.len(),
+        })
+        .collect();
+    let mut s = String::new();
+    if !rows.is_empty() {
+        let mut table = Table::new(rows);
+        table
+            .with(Style::sharp())
+            .with(Modify::new(Columns::new(0..2)).with(Width::wrap(50)));
+        s.push_str(&table.to_string());
+        s.push('\n');
+    }
+    for r in &report.results {
+        if r.missing.is_empty() && r.conditional.is_empty() && r.findings.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n{} — {}\n", r.file, r.role));
+        for m in &r.missing {
+            s.push_str(&format!(
+                "  missing     {} [{}]: {}\n",
+                m["permission"].as_str().unwrap_or(""),
+                m["plane"].as_str().unwrap_or(""),
+                m["why"].as_str().unwrap_or("")
+            ));
+        }
+        for m in &r.conditional {
+            s.push_str(&format!(
+                "  conditional {} [{}]: granted only under an ABAC condition\n",
+                m["permission"].as_str().unwrap_or(""),
+                m["plane"].as_str().unwrap_or("")
+            ));
+        }
+        for f in &r.findings {
+            let at = match (f.line, f.column) {
+                (Some(l), Some(c)) => format!(" ({l}:{c})"),
+                _ => String::new(),
+            };
+            let sev = match f.severity {
+                crate::azure::model::Severity::Error => "error",
+                crate::azure::model::Severity::Warning => "warning",
+                crate::azure::model::Severity::Info => "info",
+            };
+            s.push_str(&format!("  {sev}[{}]{at}: {}\n", f.code, f.message));
+        }
+    }
+    for e in &report.errors {
+        if e.message.starts_with(&e.file) {
+            s.push_str(&format!("\nerror: {}\n", e.message));
+        } else {
+            s.push_str(&format!("\nerror: {}: {}\n", e.file, e.message));
+        }
+    }
+    let sm = &report.summary;
+    s.push_str(&format!(
+        "\n{} roles: {} covered, {} not covered; {} errors; {} files skipped (no role)\n",
+        sm.roles, sm.covered, sm.not_covered, sm.errors, sm.skipped
+    ));
+    s
+}

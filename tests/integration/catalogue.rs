@@ -21,6 +21,7 @@ fn every_data_file_is_registered_and_parses() {
         .map(|(p, _)| p.to_string())
         .collect();
     registered.push(EMBEDDED_API.0.to_string());
+    registered.push(rolegen::builtin::EMBEDDED_BUILTINS.0.to_string());
     registered.sort();
     assert_eq!(on_disk, registered, "every file in data/ must be embedded");
     for (path, text) in EMBEDDED_TARGETS {
@@ -29,6 +30,19 @@ fn every_data_file_is_registered_and_parses() {
     let cat = Catalogue::embedded().unwrap();
     assert_eq!(cat.names(), ["aks", "acr", "webapp", "vm", "k8s"]);
     KubernetesApi::embedded().unwrap();
+    let builtins = rolegen::builtin::BuiltinRoles::embedded().unwrap();
+    assert_eq!(builtins.roles.len(), 6);
+    assert_eq!(
+        builtins
+            .find("8e3af657-a8ff-443c-a75c-2fe8c4bcb635")
+            .unwrap()
+            .name,
+        "Owner"
+    );
+    assert_eq!(
+        builtins.find("acrpull").unwrap().permissions[0].actions,
+        ["Microsoft.ContainerRegistry/registries/pull/read"]
+    );
 }
 
 #[test]

@@ -1,0 +1,243 @@
+//! Audit: does a role grant what the targets need, and what more does it grant? Pure functions from roles and
+//! requirements to results in the stable JSON shape documented in the README.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::azure::evaluate::{self, Grant};
+use crate::azure::model::{Finding, PermissionBlock, RoleDefinition, Severity};
+use crate::azure::scope::level_of;
+use crate::catalogue::{Plane, ScopeNeed, Target, TargetOptions};
+
+const ADMIN_CREDENTIAL: &str =
+    "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action";
+
+/// What the Azure targets require.
+#[derive(Debug, Clone, Default)]
+pub struct AzureRequirements {
+    /// (operation, plane, why, target), deduplicated case-insensitively.
+    pub items: Vec<(String, Plane, String, String)>,
+    pub scopes: Vec<(String, ScopeNeed)>,
+}
+
+impl AzureRequirements {
+    pub fn from_targets(targets: &[&Target], opts: &TargetOptions) -> AzureRequirements {
+        let mut r = AzureRequirements::default();
+        for t in targets {
+            for p in t.azure_permissions(opts) {
+                if !r
+                    .items
+                    .iter()
+                    .any(|i| i.0.eq_ignore_ascii_case(&p.operation))
+                {
+                    r.items.push((
+                        p.operation.clone(),
+                        p.plane,
+                        p.why.clone(),
+                        t.target.clone(),
+                    ));
+                }
+            }
+            if let Some(s) = &t.scope {
+                r.scopes.push((t.target.clone(), s.clone()));
+            }
+        }
+        r
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleResult {
+    pub file: String,
+    pub role: String,
+    pub platform: &'static str,
+    pub covered: Option<bool>,
+    pub missing: Vec<Value>,
+    pub conditional: Vec<Value>,
+    pub excess: Vec<Value>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub roles: usize,
+    pub covered: usize,
+    pub not_covered: usize,
+    pub errors: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub results: Vec<RoleResult>,
+    pub errors: Vec<FileError>,
+    pub summary: Summary,
+}
+
+impl Report {
+    pub fn push(&mut self, r: RoleResult) {
+        self.summary.roles += 1;
+        match r.covered {
+            Some(true) => self.summary.covered += 1,
+            Some(false) => self.summary.not_covered += 1,
+            None => {}
+        }
+        self.results.push(r);
+    }
+
+    pub fn error(&mut self, file: impl Into<String>, message: impl Into<String>) {
+        self.summary.errors += 1;
+        self.errors.push(FileError {
+            file: file.into(),
+            message: message.into(),
+        });
+    }
+
+    /// 2 when an input could not be read (wins), 1 when a role is not covered, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if !self.errors.is_empty() {
+            crate::exit::ERROR
+        } else if self.summary.not_covered > 0 {
+            crate::exit::FINDINGS
+        } else {
+            crate::exit::OK
+        }
+    }
+}
+
+fn item(op: &str, plane: Plane) -> Value {
+    json!({"permission": op, "plane": plane.as_str()})
+}
+
+/// Audits one Azure role (or the union of several) against the requirements.
+pub fn audit_azure(
+    file: &str,
+    role: &RoleDefinition,
+    req: &AzureRequirements,
+    mut findings: Vec<Finding>,
+) -> RoleResult {
+    let blocks: &[PermissionBlock] = &role.permissions;
+    let mut missing = Vec::new();
+    let mut conditional = Vec::new();
+    let mut missing_data = 0;
+    for (op, plane, why, target) in &req.items {
+        match evaluate::grant(blocks, op, *plane) {
+            Grant::Granted => {}
+            Grant::Conditional => {
+                let mut v = item(op, *plane);
+                v["why"] = json!(why);
+                v["target"] = json!(target);
+                conditional.push(v);
+            }
+            Grant::Denied => {
+                if *plane == Plane::Data {
+                    missing_data += 1;
+                }
+                let mut v = item(op, *plane);
+                v["why"] = json!(why);
+                v["target"] = json!(target);
+                missing.push(v);
+            }
+        }
+    }
+    if missing_data > 0 {
+        let has_control_wildcard = blocks
+            .iter()
+            .any(|b| b.actions.iter().any(|a| a.contains('*')));
+        if has_control_wildcard {
+            findings.push(Finding::new(
+                "actions-grant-no-data-actions",
+                Severity::Info,
+                format!(
+                    "the role's wildcard actions grant no data actions (planes are disjoint), so it misses {missing_data} required dataActions"
+                ),
+            ));
+        }
+        if evaluate::grant(blocks, ADMIN_CREDENTIAL, Plane::Control) == Grant::Granted {
+            findings.push(Finding::new(
+                "admin-credential-path",
+                Severity::Warning,
+                format!(
+                    "the role can call {ADMIN_CREDENTIAL}, which returns cluster-admin credentials while the cluster has local accounts enabled (disableLocalAccounts=false); that is how the documented Owner alternative reaches the cluster, bypassing Azure RBAC for Kubernetes"
+                ),
+            ));
+        }
+    }
+    // Scope reach: the widest assignable scope must reach the level the targets need.
+    let levels: Vec<_> = role.assignable_scopes.iter().map(|s| level_of(s)).collect();
+    let widest = levels.iter().flatten().max().copied();
+    let mut scope_ok = true;
+    for (target, need) in &req.scopes {
+        match widest {
+            Some(w) if w < need.minimum => {
+                scope_ok = false;
+                findings.push(Finding::new(
+                    "scope-too-narrow",
+                    Severity::Error,
+                    format!(
+                        "{target} needs the role assignable at {} scope or wider ({}), but its widest assignable scope is a {}",
+                        need.minimum.as_str(),
+                        need.why.trim(),
+                        w.as_str()
+                    ),
+                ));
+            }
+            None if !role.assignable_scopes.is_empty() => findings.push(Finding::new(
+                "scope-not-checked",
+                Severity::Info,
+                "the assignable scopes are placeholders or expressions rolegen cannot read; scope reach was not checked",
+            )),
+            _ => {}
+        }
+    }
+    findings.dedup();
+    let required: Vec<(String, Plane)> = req.items.iter().map(|i| (i.0.clone(), i.1)).collect();
+    let excess = evaluate::excess(blocks, &required)
+        .into_iter()
+        .map(|(op, plane)| item(op, plane))
+        .collect();
+    RoleResult {
+        file: file.to_string(),
+        role: role.name.clone(),
+        platform: "azure",
+        covered: Some(missing.is_empty() && conditional.is_empty() && scope_ok),
+        missing,
+        conditional,
+        excess,
+        findings,
+    }
+}
+
+/// The union of several roles, as if all were assigned to one principal.
+pub fn union(roles: &[&RoleDefinition]) -> RoleDefinition {
+    RoleDefinition {
+        name: format!(
+            "together: {}",
+            roles
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        permissions: roles
+            .iter()
+            .flat_map(|r| r.permissions.iter().cloned())
+            .collect(),
+        assignable_scopes: roles
+            .iter()
+            .flat_map(|r| r.assignable_scopes.iter().cloned())
+            .collect(),
+        shape: "together",
+        ..Default::default()
+    }
+}

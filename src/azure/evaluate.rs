@@ -1,0 +1,205 @@
+//! Azure RBAC evaluation (https://learn.microsoft.com/azure/role-based-access-control/role-definitions):
+//! an operation is granted when some permission block allows it in the right plane and that same block's
+//! NotActions/NotDataActions do not remove it; `actions` never grant data actions; NotActions are not a deny
+//! across blocks or roles. A block with an ABAC condition grants only conditionally.
+//!
+//! A requirement that is itself a pattern (`Microsoft.Web/sites/slots/*/Read`) is granted only when one allow
+//! pattern of a block covers the whole pattern and no exclusion of that block overlaps it: listing today's
+//! matching operations one by one does not grant tomorrow's.
+
+use super::model::PermissionBlock;
+use super::pattern::Pattern;
+use crate::catalogue::Plane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    Granted,
+    /// Only by a block with a condition.
+    Conditional,
+    Denied,
+}
+
+fn lists(block: &PermissionBlock, plane: Plane) -> (&[String], &[String]) {
+    match plane {
+        Plane::Control => (&block.actions, &block.not_actions),
+        Plane::Data => (&block.data_actions, &block.not_data_actions),
+    }
+}
+
+/// Whether one block grants everything `required` (an operation or a pattern) can match.
+pub fn block_grants(block: &PermissionBlock, required: &Pattern, plane: Plane) -> bool {
+    let (allow, deny) = lists(block, plane);
+    allow.iter().any(|a| Pattern::new(a).covers(required))
+        && !deny.iter().any(|n| Pattern::new(n).overlaps(required))
+}
+
+/// How the union of `blocks` (one role, or several assigned together) grants `required`.
+pub fn grant(blocks: &[PermissionBlock], required: &str, plane: Plane) -> Grant {
+    let p = Pattern::new(required);
+    let mut conditional = false;
+    for b in blocks {
+        if block_grants(b, &p, plane) {
+            if b.condition.is_none() {
+                return Grant::Granted;
+            }
+            conditional = true;
+        }
+    }
+    if conditional {
+        Grant::Conditional
+    } else {
+        Grant::Denied
+    }
+}
+
+/// Allow patterns that reach beyond the requirements: explicit extras, and wildcards no requirement covers.
+pub fn excess<'b>(
+    blocks: &'b [PermissionBlock],
+    required: &[(String, Plane)],
+) -> Vec<(&'b str, Plane)> {
+    let mut out: Vec<(&str, Plane)> = Vec::new();
+    for b in blocks {
+        for plane in [Plane::Control, Plane::Data] {
+            let (allow, _) = lists(b, plane);
+            for a in allow {
+                let pa = Pattern::new(a);
+                let needed = required
+                    .iter()
+                    .any(|(r, rp)| *rp == plane && Pattern::new(r).covers(&pa));
+                if !needed
+                    && !out
+                        .iter()
+                        .any(|(o, op)| *op == plane && o.eq_ignore_ascii_case(a))
+                {
+                    out.push((a.as_str(), plane));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(actions: &[&str], not: &[&str]) -> PermissionBlock {
+        PermissionBlock {
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            not_actions: not.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn not_actions_apply_to_their_block_only() {
+        let b = vec![block(
+            &["Microsoft.Web/*"],
+            &["Microsoft.Web/sites/slots/slotsswap/Action"],
+        )];
+        assert_eq!(
+            grant(
+                &b,
+                "Microsoft.Web/sites/slots/slotsswap/action",
+                Plane::Control
+            ),
+            Grant::Denied
+        );
+        assert_eq!(
+            grant(&b, "Microsoft.Web/sites/Read", Plane::Control),
+            Grant::Granted
+        );
+        // The wildcard requirement overlaps nothing excluded: granted whole.
+        assert_eq!(
+            grant(&b, "Microsoft.Web/sites/slots/*/Read", Plane::Control),
+            Grant::Granted
+        );
+        let two = vec![
+            b[0].clone(),
+            block(&["Microsoft.Web/sites/slots/slotsswap/Action"], &[]),
+        ];
+        assert_eq!(
+            grant(
+                &two,
+                "Microsoft.Web/sites/slots/slotsswap/Action",
+                Plane::Control
+            ),
+            Grant::Granted
+        );
+    }
+
+    #[test]
+    fn actions_never_grant_data_actions() {
+        let owner = vec![block(&["*"], &[])];
+        assert_eq!(
+            grant(
+                &owner,
+                "Microsoft.ContainerService/managedClusters/pods/read",
+                Plane::Data
+            ),
+            Grant::Denied
+        );
+        assert_eq!(
+            grant(
+                &owner,
+                "Microsoft.ContainerService/managedClusters/read",
+                Plane::Control
+            ),
+            Grant::Granted
+        );
+    }
+
+    #[test]
+    fn wildcard_requirement_needs_a_covering_pattern() {
+        let listed = vec![block(
+            &[
+                "Microsoft.Web/sites/slots/config/read",
+                "Microsoft.Web/sites/slots/deployments/read",
+            ],
+            &[],
+        )];
+        assert_eq!(
+            grant(&listed, "Microsoft.Web/sites/slots/*/Read", Plane::Control),
+            Grant::Denied
+        );
+        let trimmed = vec![block(
+            &["Microsoft.Web/*"],
+            &["Microsoft.Web/sites/slots/config/*"],
+        )];
+        assert_eq!(
+            grant(&trimmed, "Microsoft.Web/sites/slots/*/Read", Plane::Control),
+            Grant::Denied
+        );
+    }
+
+    #[test]
+    fn conditions_grant_conditionally() {
+        let mut b = block(&["Microsoft.Authorization/roleAssignments/write"], &[]);
+        b.condition = Some("@Request[...] ForAnyOfAnyValues:GuidEquals {x}".into());
+        assert_eq!(
+            grant(
+                &[b],
+                "Microsoft.Authorization/roleAssignments/write",
+                Plane::Control
+            ),
+            Grant::Conditional
+        );
+    }
+
+    #[test]
+    fn excess_lists_what_reaches_beyond() {
+        let b = vec![block(
+            &[
+                "*/read",
+                "Microsoft.Web/sites/Read",
+                "Microsoft.Web/sites/Write",
+            ],
+            &[],
+        )];
+        let req = vec![
+            ("Microsoft.Web/sites/Read".to_string(), Plane::Control),
+            ("Microsoft.Web/sites/Write".to_string(), Plane::Control),
+        ];
+        assert_eq!(excess(&b, &req), vec![("*/read", Plane::Control)]);
+    }
+}
