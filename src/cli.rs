@@ -95,6 +95,15 @@ pub enum AksAuthzArg {
     Kubernetes,
 }
 
+impl From<AksAuthzArg> for AksAuthz {
+    fn from(a: AksAuthzArg) -> AksAuthz {
+        match a {
+            AksAuthzArg::Azure => AksAuthz::Azure,
+            AksAuthzArg::Kubernetes => AksAuthz::Kubernetes,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EnvironmentArg {
     /// Azure public cloud ("Azure Global").
@@ -302,10 +311,7 @@ fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result
         EnvironmentArg::AzureUsGovernment => Environment::AzureUsGovernment,
     };
     let options = TargetOptions {
-        aks_authz: match a.aks_authz {
-            AksAuthzArg::Azure => AksAuthz::Azure,
-            AksAuthzArg::Kubernetes => AksAuthz::Kubernetes,
-        },
+        aks_authz: a.aks_authz.into(),
         read_only_quotas: false,
     };
     let operations = match &a.operations {

@@ -6,8 +6,8 @@ use crate::audit::{self, AzureRequirements, Report};
 use crate::azure::model::Finding;
 use crate::azure::read;
 use crate::builtin::BuiltinRoles;
-use crate::catalogue::{AksAuthz, Catalogue, Platform, TargetOptions};
-use crate::cli::{AksAuthzArg, AuditArgs, TableOrJson};
+use crate::catalogue::{Catalogue, Platform, TargetOptions};
+use crate::cli::{AuditArgs, TableOrJson};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Input};
 use crate::output;
@@ -32,10 +32,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
         )));
     }
     let options = TargetOptions {
-        aks_authz: match a.aks_authz {
-            AksAuthzArg::Azure => AksAuthz::Azure,
-            AksAuthzArg::Kubernetes => AksAuthz::Kubernetes,
-        },
+        aks_authz: a.aks_authz.into(),
         read_only_quotas: false,
     };
     let req = AzureRequirements::from_targets(&targets, &options);
