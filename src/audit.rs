@@ -8,6 +8,9 @@ use crate::azure::evaluate::{self, Grant};
 use crate::azure::model::{Finding, PermissionBlock, RoleDefinition, Severity};
 use crate::azure::scope::level_of;
 use crate::catalogue::{Plane, ScopeNeed, Target, TargetOptions};
+use crate::k8s::api::KubernetesApi;
+use crate::k8s::evaluate::{self as k8seval, Reach, ResourceRequest, ScopedRequest};
+use crate::k8s::model::Rule;
 
 const ADMIN_CREDENTIAL: &str =
     "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action";
@@ -74,7 +77,12 @@ pub struct Summary {
     pub covered: usize,
     pub not_covered: usize,
     pub errors: usize,
+    /// Files that hold no role.
     pub skipped: usize,
+    /// Documents of other kinds (a Deployment, a ConfigMap) in Kubernetes files that hold RBAC objects.
+    pub skipped_documents: usize,
+    /// Kubernetes RoleBindings and ClusterRoleBindings read (they decide where roles apply).
+    pub bindings: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -239,5 +247,122 @@ pub fn union(roles: &[&RoleDefinition]) -> RoleDefinition {
             .collect(),
         shape: "together",
         ..Default::default()
+    }
+}
+
+/// What the Kubernetes targets require: single (apiGroup, resource, verb) atoms with why and target.
+#[derive(Debug, Clone, Default)]
+pub struct K8sRequirements {
+    /// (apiGroup, resource, verb, why, target).
+    pub items: Vec<(String, String, String, String, String)>,
+}
+
+impl K8sRequirements {
+    pub fn from_targets(targets: &[&Target], opts: &TargetOptions) -> K8sRequirements {
+        let mut r = K8sRequirements::default();
+        for t in targets {
+            for rule in &t.rules {
+                for verb in rule.verbs_for(opts) {
+                    if !r
+                        .items
+                        .iter()
+                        .any(|i| i.0 == rule.api_group && i.1 == rule.resource && i.2 == verb)
+                    {
+                        r.items.push((
+                            rule.api_group.clone(),
+                            rule.resource.clone(),
+                            verb,
+                            rule.why.clone(),
+                            t.target.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The requirement as rules (one atom each), for excess.
+    pub fn rules(&self) -> Vec<Rule> {
+        self.items
+            .iter()
+            .map(|(g, r, v, _, _)| Rule {
+                api_groups: vec![g.clone()],
+                resources: vec![r.clone()],
+                verbs: vec![v.clone()],
+                ..Rule::default()
+            })
+            .collect()
+    }
+}
+
+/// Verbs that name one object (and so reach the Namespace object N from inside N).
+const NAMED_VERBS: &[&str] = &["get", "update", "patch", "delete"];
+
+/// Audits Kubernetes rules (one role, or several together), each applying where its reaches say, against
+/// the requirements in namespace `namespace` (`None`: the role's own, unknown).
+pub fn audit_k8s(
+    file: &str,
+    role: &str,
+    grants: &[(&[Rule], &[Reach])],
+    namespace: Option<&str>,
+    req: &K8sRequirements,
+    api: &KubernetesApi,
+    findings: Vec<Finding>,
+) -> RoleResult {
+    let mut missing = Vec::new();
+    for (group, resource, verb, why, target) in &req.items {
+        let is_ns_object = group.is_empty() && resource == "namespaces";
+        let name = if is_ns_object && NAMED_VERBS.contains(&verb.as_str()) {
+            namespace
+        } else {
+            None
+        };
+        let request = ResourceRequest {
+            group,
+            resource,
+            verb,
+            name,
+        };
+        let scoped = ScopedRequest {
+            request,
+            namespace: k8seval::request_namespace(api, group, resource, name, namespace),
+        };
+        if !k8seval::allowed(grants, &scoped) {
+            let mut v = json!({"apiGroup": group, "resource": resource, "verb": verb});
+            if let Some(ns) = namespace.filter(|n| !n.starts_with('<')) {
+                if k8seval::is_namespaced(api, group, resource) || name.is_some() {
+                    v["namespace"] = json!(ns);
+                }
+            }
+            v["why"] = json!(why);
+            v["target"] = json!(target);
+            missing.push(v);
+        }
+    }
+    let required = req.rules();
+    let mut all_rules: Vec<Rule> = Vec::new();
+    for (rules, _) in grants {
+        all_rules.extend(rules.iter().cloned());
+    }
+    let excess = k8seval::excess(&all_rules, &required)
+        .iter()
+        .map(k8seval::Atom::to_json)
+        .collect();
+    let mut findings = findings;
+    findings.dedup();
+    RoleResult {
+        file: file.to_string(),
+        role: role.to_string(),
+        platform: "kubernetes",
+        covered: Some(missing.is_empty()),
+        missing,
+        conditional: Vec::new(),
+        excess,
+        findings,
     }
 }

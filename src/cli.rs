@@ -71,6 +71,14 @@ pub enum Command {
 
 Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could not be read.")]
     Audit(AuditArgs),
+    /// Compare two roles of one platform by what they grant.
+    #[command(after_help = "Examples:
+  rolegen diff roles/deployer.json roles/deployer-prod.json
+  rolegen diff --format json old/rbac.yaml new/rbac.yaml
+  az role definition list --name Deployer | rolegen diff - roles/deployer.json
+
+Exit codes: 0 equivalent, 1 different, 2 an input could not be read.")]
+    Diff(DiffArgs),
     /// Show the permission catalogue: every permission with why and provenance.
     #[command(after_help = "Examples:
   rolegen catalog
@@ -161,6 +169,10 @@ pub struct AzureArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Compare the generated role with this existing role file instead of printing it (exit 1 when they
+    /// differ).
+    #[arg(long, value_name = "FILE")]
+    pub diff: Option<String>,
     /// An `az provider operation list` dump, or a directory of `az provider operation show` outputs, used to
     /// check added operations.
     #[arg(long, value_name = "FILE|DIR", env = "ROLEGEN_OPERATIONS")]
@@ -202,6 +214,10 @@ pub struct K8sArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Compare the generated Role and binding with this existing file instead of printing them (exit 1 when
+    /// they differ).
+    #[arg(long, value_name = "FILE")]
+    pub diff: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -215,15 +231,42 @@ pub struct AuditArgs {
     /// How the AKS cluster authorizes Kubernetes requests.
     #[arg(long, value_enum, default_value = "azure")]
     pub aks_authz: AksAuthzArg,
+    /// Grant only get, list and watch on resourcequotas and limitranges (the k8s target's option).
+    #[arg(long)]
+    pub read_only_quotas: bool,
+    /// Judge Kubernetes roles in this namespace: a ClusterRole counts as bound here by a RoleBinding, a Role
+    /// without metadata.namespace takes it.
+    #[arg(short, long)]
+    pub namespace: Option<String>,
     /// Treat all roles given as assigned to one principal (their union).
     #[arg(long)]
     pub together: bool,
+    /// Which reader to use; auto decides per file.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: crate::roles::InputFormat,
     /// Also audit a built-in role, by name or GUID (repeatable).
     #[arg(long, value_name = "NAME|GUID")]
     pub builtin: Vec<String>,
     /// An `az role definition list` dump to look built-in roles up in (default: a small embedded set).
     #[arg(long, value_name = "FILE")]
     pub builtin_roles: Option<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first role file (`-` reads stdin).
+    pub a: String,
+    /// The second role file.
+    pub b: String,
+    /// Which role to compare when a file holds several (by name).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Which reader to use; auto decides per file.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: crate::roles::InputFormat,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
     pub format: TableOrJson,
@@ -251,6 +294,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u
         Command::K8s(a) => k8s(a, stdout, stderr),
         Command::Catalog(a) => catalog(a, stdout),
         Command::Audit(a) => crate::commands::audit(a, stdout, stderr),
+        Command::Diff(a) => crate::commands::diff(a, stdout),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "rolegen", &mut buf);
@@ -331,7 +375,18 @@ fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result
     };
     let generated = generate::generate(&request, operations.as_ref())?;
     let text = formats::render(&generated.role, a.format, env);
-    output::emit(&text, a.output.as_deref(), stdout)?;
+    let mut code = crate::exit::OK;
+    match &a.diff {
+        None => output::emit(&text, a.output.as_deref(), stdout)?,
+        Some(existing) => {
+            if let Some(p) = &a.output {
+                output::write_atomic(p, text.as_bytes())?;
+            }
+            let portal = formats::render(&generated.role, AzureFormat::Portal, env);
+            let mine = crate::roles::read("generated", &portal, crate::roles::InputFormat::Azure)?;
+            code = diff_against(mine, existing, stdout)?;
+        }
+    }
 
     let mut notes = generated.notes;
     if env == Environment::AzureUsGovernment {
@@ -352,7 +407,18 @@ fn azure(a: AzureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result
         let _ = stderr.write_all(explain_azure(&generated.role).as_bytes());
     }
     write_notes(stderr, &notes, a.explain);
-    Ok(crate::exit::OK)
+    Ok(code)
+}
+
+/// `--diff FILE`: the generated role (A) against the existing file (B), as a table.
+fn diff_against(mine: crate::roles::Loaded, existing: &str, stdout: &mut dyn Write) -> Result<u8> {
+    let (fb, lb) = crate::commands::load_operand(existing, crate::roles::InputFormat::Auto)?;
+    let d = crate::commands::diff_loaded("generated", mine, &fb, lb, None)?;
+    output::write_stdout(
+        stdout,
+        crate::commands::render_diff(&d, TableOrJson::Table).as_bytes(),
+    )?;
+    Ok(d.exit_code())
 }
 
 fn explain_azure(role: &generate::GeneratedRole) -> String {
@@ -414,7 +480,22 @@ fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8>
             s
         }
     };
-    output::emit(&text, a.output.as_deref(), stdout)?;
+    let mut code = crate::exit::OK;
+    match &a.diff {
+        None => output::emit(&text, a.output.as_deref(), stdout)?,
+        Some(existing) => {
+            if let Some(p) = &a.output {
+                output::write_atomic(p, text.as_bytes())?;
+            }
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": generated.documents});
+            let mine = crate::roles::read(
+                "generated",
+                &list.to_string(),
+                crate::roles::InputFormat::Kubernetes,
+            )?;
+            code = diff_against(mine, existing, stdout)?;
+        }
+    }
     let mut notes = generated.notes;
     let file = a
         .output
@@ -441,7 +522,7 @@ fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8>
         let _ = stderr.write_all(s.as_bytes());
     }
     write_notes(stderr, &notes, a.explain);
-    Ok(crate::exit::OK)
+    Ok(code)
 }
 
 fn catalog(a: CatalogArgs, stdout: &mut dyn Write) -> Result<u8> {

@@ -1,21 +1,57 @@
-//! The commands that read inputs (audit): expand inputs, read each file, run the pure audit, render.
+//! The commands that read inputs (audit, diff): expand inputs, read each file, run the pure audit or diff,
+//! render.
+//!
+//! Audit streams: each file is read, its Azure roles audited and dropped; only the compact model of the
+//! Kubernetes objects (which cross-file resolution needs: aggregation and bindings) is kept until the end.
 
 use std::io::{Read, Write};
 
-use crate::audit::{self, AzureRequirements, Report};
-use crate::azure::model::Finding;
-use crate::azure::read;
+use crate::audit::{self, AzureRequirements, K8sRequirements, Report, RoleResult};
+use crate::azure::model::RoleDefinition;
 use crate::builtin::BuiltinRoles;
 use crate::catalogue::{Catalogue, Platform, TargetOptions};
 use crate::cli::{AuditArgs, TableOrJson};
+use crate::diff::{self as rdiff, DiffReport};
 use crate::error::{Error, Result};
+use crate::finding::{Finding, Severity};
 use crate::inputs::{self, Input};
+use crate::k8s::api::KubernetesApi;
+use crate::k8s::evaluate::{self as k8seval, Reach};
+use crate::k8s::model::{BindingKind, K8sBinding, K8sRole, Object, RoleKind};
 use crate::output;
+use crate::roles::{self, InputFormat, Loaded};
+
+/// Placeholder for "the namespace the Role will be applied to" when neither the Role nor --namespace says.
+const UNSET_NAMESPACE: &str = "<namespace>";
+
+/// Reads one input's bytes and decodes them.
+pub(crate) fn read_input(input: &Input) -> Result<String> {
+    let name = input.display();
+    let bytes = match input {
+        Input::Stdin => {
+            let mut b = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut b)
+                .map(|_| b)
+                .map_err(|e| Error::io("<stdin>", e))
+        }
+        Input::File(p) => std::fs::read(p).map_err(|e| Error::io(p, e)),
+    }?;
+    crate::input::decode(&name, &bytes)
+}
+
+/// A Kubernetes role kept for the end of the audit, with where it came from.
+struct KeptRole {
+    order: (usize, usize),
+    file: String,
+    role: K8sRole,
+    findings: Vec<Finding>,
+}
 
 pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> Result<u8> {
     if a.targets.is_empty() {
         return Err(Error::usage(
-            "audit needs the targets the roles must cover: add --target (aks, acr, webapp, vm); to check roles without a requirement, use `rolegen lint`",
+            "audit needs the targets the roles must cover: add --target (aks, acr, webapp, vm, k8s); to check roles without a requirement, use `rolegen lint`",
         ));
     }
     if a.inputs.is_empty() && a.builtin.is_empty() {
@@ -23,30 +59,53 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
             "audit needs role files, glob patterns or directories (or `-` for stdin, or --builtin <name>)",
         ));
     }
-    let catalogue = Catalogue::embedded()?;
-    let targets = catalogue.resolve(&a.targets)?;
-    if let Some(k) = targets.iter().find(|t| t.platform == Platform::Kubernetes) {
-        return Err(Error::usage(format!(
-            "auditing Kubernetes roles against `{}` is not supported yet; audit Azure roles with --target aks, acr, webapp or vm",
-            k.target
-        )));
+    if let Some(ns) = &a.namespace {
+        crate::k8s::names::dns1123_label(ns).map_err(|e| {
+            Error::usage(format!(
+                "--namespace {ns:?} is not a valid namespace: it {e} (a DNS-1123 label)"
+            ))
+        })?;
     }
+    let catalogue = Catalogue::embedded()?;
+    let api = KubernetesApi::embedded()?;
+    let targets = catalogue.resolve(&a.targets)?;
+    let azure_targets: Vec<_> = targets
+        .iter()
+        .copied()
+        .filter(|t| t.platform == Platform::Azure)
+        .collect();
+    let k8s_targets: Vec<_> = targets
+        .iter()
+        .copied()
+        .filter(|t| t.platform == Platform::Kubernetes)
+        .collect();
     let options = TargetOptions {
         aks_authz: a.aks_authz.into(),
-        read_only_quotas: false,
+        read_only_quotas: a.read_only_quotas,
     };
-    let req = AzureRequirements::from_targets(&targets, &options);
+    let azure_req = AzureRequirements::from_targets(&azure_targets, &options);
+    let k8s_req = K8sRequirements::from_targets(&k8s_targets, &options);
+
     let mut report = Report::default();
-    // Roles kept only for --together.
-    let mut together: Vec<(String, crate::azure::model::RoleDefinition, Vec<Finding>)> = Vec::new();
-    let mut audit_one = |report: &mut Report,
+    let mut results: Vec<((usize, usize), RoleResult)> = Vec::new();
+    let mut together: Vec<(String, RoleDefinition, Vec<Finding>)> = Vec::new();
+    let mut kept: Vec<KeptRole> = Vec::new();
+    let mut bindings: Vec<K8sBinding> = Vec::new();
+
+    let mut azure_one = |results: &mut Vec<((usize, usize), RoleResult)>,
+                         order: (usize, usize),
                          file: String,
-                         role: crate::azure::model::RoleDefinition,
+                         role: RoleDefinition,
                          findings: Vec<Finding>| {
-        if a.together {
+        if azure_req.is_empty() {
+            results.push((order, not_judged(&file, &role.name, "azure", findings)));
+        } else if a.together {
             together.push((file, role, findings));
         } else {
-            report.push(audit::audit_azure(&file, &role, &req, findings));
+            results.push((
+                order,
+                audit::audit_azure(&file, &role, &azure_req, findings),
+            ));
         }
     };
 
@@ -55,10 +114,11 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
             Some(p) => BuiltinRoles::load(p)?,
             None => BuiltinRoles::embedded()?,
         };
-        for b in &a.builtin {
+        for (i, b) in a.builtin.iter().enumerate() {
             let role = builtins.find(b)?.clone();
-            audit_one(
-                &mut report,
+            azure_one(
+                &mut results,
+                (0, i),
                 format!("builtin:{}", role.name),
                 role,
                 Vec::new(),
@@ -70,67 +130,133 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     for (arg, why) in expanded.errors {
         report.error(arg, why);
     }
-    for input in expanded.inputs {
+    for (n, input) in expanded.inputs.iter().enumerate() {
         let name = input.display();
-        let bytes = match &input {
-            Input::Stdin => {
-                let mut b = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut b)
-                    .map(|_| b)
-                    .map_err(|e| Error::io("<stdin>", e))
-            }
-            Input::File(p) => std::fs::read(p).map_err(|e| Error::io(p, e)),
-        };
-        let text = match bytes.and_then(|b| crate::input::decode(&name, &b)) {
-            Ok(t) => t,
-            Err(e) => {
-                report.error(&name, e.to_string());
-                continue;
-            }
-        };
-        if !read::looks_like_json(&text) {
-            if looks_like_kubernetes_rbac(&text) {
-                report.error(&name, "holds Kubernetes RBAC objects; this version of rolegen audits Azure role definitions only".to_string());
-            } else {
-                report.summary.skipped += 1;
-            }
-            continue;
-        }
-        match read::read(&name, &text) {
-            Ok(file) if file.roles.is_empty() => {
-                if looks_like_kubernetes_rbac(&text) {
-                    report.error(&name, "holds Kubernetes RBAC objects; this version of rolegen audits Azure role definitions only".to_string());
-                } else {
-                    report.summary.skipped += 1;
-                }
-            }
-            Ok(file) => {
-                for (i, role) in file.roles.into_iter().enumerate() {
-                    let findings: Vec<Finding> = file
+        let file = n + 1;
+        let loaded = read_input(input).and_then(|text| roles::read(&name, &text, a.input_format));
+        match loaded {
+            Err(e) => report.error(&name, e.to_string()),
+            Ok(Loaded::Nothing) => report.summary.skipped += 1,
+            Ok(Loaded::Azure(f)) => {
+                for (i, role) in f.roles.into_iter().enumerate() {
+                    let findings = f
                         .findings
                         .iter()
                         .filter(|(r, _)| r.is_none() || *r == Some(i))
                         .map(|(_, f)| f.clone())
                         .collect();
-                    audit_one(&mut report, name.clone(), role, findings);
+                    azure_one(&mut results, (file, i), name.clone(), role, findings);
                 }
             }
-            Err(e) => report.error(&name, e.to_string()),
+            Ok(Loaded::Kubernetes(f)) => {
+                report.summary.skipped_documents += f.skipped;
+                for (i, obj) in f.objects.into_iter().enumerate() {
+                    let findings: Vec<Finding> = f
+                        .findings
+                        .iter()
+                        .filter(|(r, _)| r.is_none() || *r == Some(i))
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    match obj {
+                        Object::Role(role) => kept.push(KeptRole {
+                            order: (file, i),
+                            file: name.clone(),
+                            role,
+                            findings,
+                        }),
+                        Object::Binding(b) => {
+                            report.summary.bindings += 1;
+                            bindings.push(b);
+                        }
+                    }
+                }
+            }
         }
     }
+
     if a.together && !together.is_empty() {
-        let roles: Vec<&crate::azure::model::RoleDefinition> =
-            together.iter().map(|t| &t.1).collect();
+        let roles: Vec<&RoleDefinition> = together.iter().map(|t| &t.1).collect();
         let union = audit::union(&roles);
         let files: Vec<&str> = together.iter().map(|t| t.0.as_str()).collect();
         let findings = together.iter().flat_map(|t| t.2.iter().cloned()).collect();
-        report.push(audit::audit_azure(
-            &files.join(", "),
-            &union,
-            &req,
-            findings,
+        results.push((
+            (usize::MAX, 0),
+            audit::audit_azure(&files.join(", "), &union, &azure_req, findings),
         ));
+    }
+
+    // Kubernetes: resolve aggregation across every input, then judge each role where it applies.
+    let mut k8s_roles: Vec<K8sRole> = kept.iter().map(|k| k.role.clone()).collect();
+    for (i, f) in k8seval::resolve_aggregation(&mut k8s_roles) {
+        kept[i].findings.push(f);
+    }
+    for (k, role) in kept.iter_mut().zip(k8s_roles) {
+        k.role = role;
+    }
+    let ns = a.namespace.as_deref();
+    let judged: Vec<(Vec<Reach>, Option<String>, Vec<Finding>)> = kept
+        .iter()
+        .map(|k| reaches(&k.role, &bindings, ns))
+        .collect();
+    if k8s_req.is_empty() {
+        for k in &kept {
+            results.push((
+                k.order,
+                not_judged(&k.file, &k.role.display(), "kubernetes", k.findings.clone()),
+            ));
+        }
+    } else if a.together && !kept.is_empty() {
+        let grants: Vec<(&[crate::k8s::model::Rule], &[Reach])> = kept
+            .iter()
+            .zip(&judged)
+            .map(|(k, j)| (k.role.rules.as_slice(), j.0.as_slice()))
+            .collect();
+        let namespace = ns
+            .map(str::to_string)
+            .or_else(|| judged.iter().find_map(|j| j.1.clone()));
+        let mut findings: Vec<Finding> = Vec::new();
+        for (k, j) in kept.iter().zip(&judged) {
+            findings.extend(k.findings.iter().cloned());
+            findings.extend(j.2.iter().cloned());
+        }
+        let mut files: Vec<&str> = kept.iter().map(|k| k.file.as_str()).collect();
+        files.dedup();
+        let names: Vec<String> = kept.iter().map(|k| k.role.display()).collect();
+        results.push((
+            (usize::MAX, 1),
+            audit::audit_k8s(
+                &files.join(", "),
+                &format!("together: {}", names.join(" + ")),
+                &grants,
+                namespace.as_deref(),
+                &k8s_req,
+                api,
+                findings,
+            ),
+        ));
+    } else {
+        for (k, (reach, namespace, extra)) in kept.iter().zip(judged) {
+            let mut findings = k.findings.clone();
+            findings.extend(extra);
+            let grants = [(k.role.rules.as_slice(), reach.as_slice())];
+            results.push((
+                k.order,
+                audit::audit_k8s(
+                    &k.file,
+                    &k.role.display(),
+                    &grants,
+                    namespace.as_deref(),
+                    &k8s_req,
+                    api,
+                    findings,
+                ),
+            ));
+        }
+    }
+
+    results.sort_by_key(|r| r.0);
+    for (_, r) in results {
+        report.push(r);
     }
     let text = match a.format {
         TableOrJson::Json => {
@@ -144,29 +270,253 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     Ok(report.exit_code())
 }
 
-const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
-
-/// Whether the file holds Kubernetes RBAC objects, decided by structure, not by mentions: a JSON document
-/// whose `kind` is an RBAC kind (or a List holding one); a YAML document with an RBAC `apiVersion` line.
-fn looks_like_kubernetes_rbac(text: &str) -> bool {
-    if read::looks_like_json(text) {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&read::strip_comments(text)) else {
-            return false;
-        };
-        let is_rbac =
-            |o: &serde_json::Value| o["kind"].as_str().is_some_and(|k| RBAC_KINDS.contains(&k));
-        return is_rbac(&v)
-            || v["items"]
-                .as_array()
-                .is_some_and(|items| items.iter().any(is_rbac));
+/// A role of a platform no named target is for: reported, not judged.
+fn not_judged(
+    file: &str,
+    role: &str,
+    platform: &'static str,
+    mut findings: Vec<Finding>,
+) -> RoleResult {
+    let targets = if platform == "azure" {
+        "aks, acr, webapp or vm"
+    } else {
+        "k8s"
+    };
+    findings.push(Finding::new(
+        "not-judged",
+        Severity::Info,
+        format!(
+            "no {platform} target was named, so this role was not judged (add --target {targets})"
+        ),
+    ));
+    RoleResult {
+        file: file.to_string(),
+        role: role.to_string(),
+        platform,
+        covered: None,
+        missing: Vec::new(),
+        conditional: Vec::new(),
+        excess: Vec::new(),
+        findings,
     }
-    text.lines().any(|l| {
-        l.trim_start_matches(['-', ' '])
-            .strip_prefix("apiVersion:")
-            .is_some_and(|v| {
-                v.trim()
-                    .trim_matches(['"', '\''])
-                    .starts_with("rbac.authorization.k8s.io/")
+}
+
+/// Where a Kubernetes role applies, the namespace its requirement is judged in, and findings that explain it.
+///
+/// With `--namespace N`: a Role applies in its own namespace (N when it has none); a ClusterRole applies
+/// everywhere when a ClusterRoleBinding among the inputs binds it, in the namespaces of the RoleBindings
+/// among the inputs that bind it, and otherwise counts as bound in N by a RoleBinding. Without it: a Role
+/// is judged in its own namespace and a ClusterRole counts as cluster-wide.
+fn reaches(
+    role: &K8sRole,
+    bindings: &[K8sBinding],
+    ns: Option<&str>,
+) -> (Vec<Reach>, Option<String>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    match role.kind() {
+        RoleKind::Role => {
+            let own = role.namespace.clone();
+            let applies = match (&own, ns) {
+                (Some(o), _) => o.clone(),
+                (None, Some(n)) => {
+                    findings.push(
+                        Finding::new(
+                            "namespace-assumed",
+                            Severity::Info,
+                            format!("the Role has no metadata.namespace; judged in namespace {n} (--namespace), where it will be created if applied with -n {n}"),
+                        )
+                        .at(role.pos),
+                    );
+                    n.to_string()
+                }
+                (None, None) => {
+                    findings.push(
+                        Finding::new(
+                            "namespace-assumed",
+                            Severity::Info,
+                            "the Role has no metadata.namespace; judged in whichever namespace it is applied to (pass --namespace to name it)",
+                        )
+                        .at(role.pos),
+                    );
+                    UNSET_NAMESPACE.to_string()
+                }
+            };
+            let judged_in = ns.map(str::to_string).unwrap_or_else(|| applies.clone());
+            if applies != judged_in {
+                findings.push(
+                    Finding::new(
+                        "other-namespace",
+                        Severity::Warning,
+                        format!("the Role is in namespace {applies}, so it grants nothing in namespace {judged_in} (--namespace)"),
+                    )
+                    .at(role.pos),
+                );
+            }
+            (vec![Reach::Namespace(applies)], Some(judged_in), findings)
+        }
+        RoleKind::ClusterRole => {
+            let binds =
+                |b: &&K8sBinding| b.role_ref.kind == "ClusterRole" && b.role_ref.name == role.name;
+            let Some(n) = ns else {
+                return (vec![Reach::Cluster], None, findings);
+            };
+            let mut reach: Vec<Reach> = Vec::new();
+            if bindings
+                .iter()
+                .filter(binds)
+                .any(|b| b.kind == BindingKind::ClusterRoleBinding)
+            {
+                reach.push(Reach::Cluster);
+            }
+            for b in bindings.iter().filter(binds) {
+                if b.kind == BindingKind::RoleBinding {
+                    if let Some(bns) = &b.namespace {
+                        let r = Reach::Namespace(bns.clone());
+                        if !reach.contains(&r) {
+                            reach.push(r);
+                        }
+                    }
+                }
+            }
+            if reach.is_empty() {
+                reach.push(Reach::Namespace(n.to_string()));
+            } else if !reach.contains(&Reach::Cluster)
+                && !reach.contains(&Reach::Namespace(n.to_string()))
+            {
+                let places: Vec<String> = reach.iter().map(Reach::describe).collect();
+                findings.push(
+                    Finding::new(
+                        "bound-elsewhere",
+                        Severity::Warning,
+                        format!("the RoleBindings among the inputs bind this ClusterRole in {} only, not in namespace {n} (--namespace)", places.join(", ")),
+                    )
+                    .at(role.pos),
+                );
+            }
+            (reach, Some(n.to_string()), findings)
+        }
+    }
+}
+
+/// Reads one diff operand: a file path, or `-` for stdin.
+pub(crate) fn load_operand(arg: &str, format: InputFormat) -> Result<(String, Loaded)> {
+    let input = if arg == "-" {
+        Input::Stdin
+    } else {
+        Input::File(arg.into())
+    };
+    let name = input.display();
+    let text = read_input(&input)?;
+    Ok((name.clone(), roles::read(&name, &text, format)?))
+}
+
+fn pick<'r, T>(
+    file: &str,
+    items: &'r [T],
+    name_of: impl Fn(&T) -> String,
+    want: Option<&str>,
+    what: &str,
+) -> Result<&'r T> {
+    match want {
+        Some(w) => items
+            .iter()
+            .find(|r| {
+                name_of(r).eq_ignore_ascii_case(w)
+                    || name_of(r).ends_with(&format!(" {w}"))
+                    || name_of(r).ends_with(&format!("/{w}"))
             })
-    })
+            .ok_or_else(|| {
+                let names: Vec<String> = items.iter().map(&name_of).collect();
+                Error::input(format!(
+                    "{file} has no {what} named {w:?}; it holds: {}",
+                    names.join(", ")
+                ))
+            }),
+        None => match items {
+            [one] => Ok(one),
+            [] => Err(Error::input(format!("{file} holds no {what}"))),
+            many => Err(Error::usage(format!(
+                "{file} holds {} {what}s ({}); pick one with --role <name>",
+                many.len(),
+                many.iter().map(&name_of).collect::<Vec<_>>().join(", ")
+            ))),
+        },
+    }
+}
+
+/// Diffs the role of `la` against the role of `lb` (one platform).
+pub(crate) fn diff_loaded(
+    fa: &str,
+    la: Loaded,
+    fb: &str,
+    lb: Loaded,
+    role: Option<&str>,
+) -> Result<DiffReport> {
+    match (la, lb) {
+        (Loaded::Azure(a), Loaded::Azure(b)) => {
+            let ra = pick(fa, &a.roles, |r| r.name.clone(), role, "role")?;
+            let rb = pick(fb, &b.roles, |r| r.name.clone(), role, "role")?;
+            Ok(rdiff::azure(fa, ra, fb, rb))
+        }
+        (Loaded::Kubernetes(a), Loaded::Kubernetes(b)) => {
+            let split = |f: crate::k8s::read::K8sFile| {
+                let mut roles = Vec::new();
+                let mut bindings = Vec::new();
+                for o in f.objects {
+                    match o {
+                        Object::Role(r) => roles.push(r),
+                        Object::Binding(b) => bindings.push(b),
+                    }
+                }
+                k8seval::resolve_aggregation(&mut roles);
+                (roles, bindings)
+            };
+            let (ra, ba) = split(a);
+            let (rb, bb) = split(b);
+            let role_a = pick(fa, &ra, |r| r.display(), role, "role")?;
+            let role_b = pick(fb, &rb, |r| r.display(), role, "role")?;
+            fn bound<'b>(bs: &'b [K8sBinding], r: &K8sRole) -> Vec<&'b K8sBinding> {
+                bs.iter()
+                    .filter(|b| b.role_ref.kind == r.kind().as_str() && b.role_ref.name == r.name)
+                    .collect()
+            }
+            let (xa, xb) = (bound(&ba, role_a), bound(&bb, role_b));
+            Ok(rdiff::k8s(fa, role_a, &xa, fb, role_b, &xb))
+        }
+        (Loaded::Nothing, _) => Err(Error::input(format!("{fa} holds no role rolegen can read"))),
+        (_, Loaded::Nothing) => Err(Error::input(format!("{fb} holds no role rolegen can read"))),
+        (a, _) => {
+            let (pa, pb) = match a {
+                Loaded::Azure(_) => ("Azure role definitions", "Kubernetes RBAC objects"),
+                _ => ("Kubernetes RBAC objects", "Azure role definitions"),
+            };
+            Err(Error::usage(format!(
+                "{fa} holds {pa} and {fb} holds {pb}; diff compares two roles of one platform"
+            )))
+        }
+    }
+}
+
+pub(crate) fn render_diff(d: &DiffReport, format: TableOrJson) -> String {
+    match format {
+        TableOrJson::Json => {
+            let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        TableOrJson::Table => crate::report::diff_table(d),
+    }
+}
+
+pub fn diff(a: crate::cli::DiffArgs, stdout: &mut dyn Write) -> Result<u8> {
+    if a.a == "-" && a.b == "-" {
+        return Err(Error::usage(
+            "only one of the two roles can come from stdin (`-`)",
+        ));
+    }
+    let (fa, la) = load_operand(&a.a, a.input_format)?;
+    let (fb, lb) = load_operand(&a.b, a.input_format)?;
+    let d = diff_loaded(&fa, la, &fb, lb, a.role.as_deref())?;
+    output::write_stdout(stdout, render_diff(&d, a.format).as_bytes())?;
+    Ok(d.exit_code())
 }

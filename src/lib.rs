@@ -11,13 +11,16 @@ pub mod builtin;
 pub mod catalogue;
 pub mod cli;
 mod commands;
+pub mod diff;
 pub mod error;
+pub mod finding;
 pub mod input;
 pub mod inputs;
 pub mod k8s;
 pub mod notes;
 pub mod output;
 pub mod report;
+pub mod roles;
 pub mod text;
 pub mod yaml;
 

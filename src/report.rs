@@ -127,13 +127,8 @@ pub fn audit_table(report: &crate::audit::Report) -> String {
             continue;
         }
         s.push_str(&format!("\n{} — {}\n", r.file, r.role));
-        for m in &r.missing {
-            s.push_str(&format!(
-                "  missing     {} [{}]: {}\n",
-                m["permission"].as_str().unwrap_or(""),
-                m["plane"].as_str().unwrap_or(""),
-                m["why"].as_str().unwrap_or("")
-            ));
+        for (what, why) in compact_missing(&r.missing) {
+            s.push_str(&format!("  missing     {what}: {why}\n"));
         }
         for m in &r.conditional {
             s.push_str(&format!(
@@ -164,8 +159,147 @@ pub fn audit_table(report: &crate::audit::Report) -> String {
     }
     let sm = &report.summary;
     s.push_str(&format!(
-        "\n{} roles: {} covered, {} not covered; {} errors; {} files skipped (no role)\n",
+        "\n{} roles: {} covered, {} not covered; {} errors; {} files skipped (no role)",
         sm.roles, sm.covered, sm.not_covered, sm.errors, sm.skipped
     ));
+    if sm.bindings > 0 || sm.skipped_documents > 0 {
+        s.push_str(&format!(
+            "; {} bindings read; {} documents of other kinds skipped",
+            sm.bindings, sm.skipped_documents
+        ));
+    }
+    s.push('\n');
     s
+}
+
+fn describe_item(v: &serde_json::Value) -> String {
+    if let Some(p) = v["permission"].as_str() {
+        let mut s = format!("{p} [{}]", v["plane"].as_str().unwrap_or(""));
+        if let Some(c) = v["condition"].as_str() {
+            s.push_str(&format!(" (under condition {c})"));
+        }
+        if let Some(n) = v["note"].as_str() {
+            s.push_str(&format!(" ({n})"));
+        }
+        return s;
+    }
+    if let Some(u) = v["nonResourceURL"].as_str() {
+        return format!("{} {u}", v["verb"].as_str().unwrap_or(""));
+    }
+    let group = v["apiGroup"].as_str().unwrap_or("");
+    let group = if group.is_empty() { "\"\"" } else { group };
+    let mut s = format!(
+        "{} {group} {}",
+        v["verb"].as_str().unwrap_or(""),
+        v["resource"].as_str().unwrap_or("")
+    );
+    if let Some(n) = v["resourceName"].as_str() {
+        s.push_str(&format!(" {n:?}"));
+    }
+    if let Some(n) = v["namespace"].as_str() {
+        s.push_str(&format!(" in {n}"));
+    }
+    s
+}
+
+fn compact(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => format!("{s:?}"),
+        serde_json::Value::Null => "(none)".into(),
+        serde_json::Value::Array(a) if a.is_empty() => "(none)".into(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| x.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// A diff as text: verdict, then each difference, A first.
+pub fn diff_table(d: &crate::diff::DiffReport) -> String {
+    let mut s = format!(
+        "A: {} ({})\nB: {} ({})\n",
+        d.a.file, d.a.role, d.b.file, d.b.role
+    );
+    for (x, _) in compact_missing(&d.only_in_a) {
+        s.push_str(&format!("  only in A  {x}\n"));
+    }
+    for (x, _) in compact_missing(&d.only_in_b) {
+        s.push_str(&format!("  only in B  {x}\n"));
+    }
+    for x in &d.covered_by_wildcard {
+        let (mine, other) = if x["side"] == "a" {
+            ("A", "B")
+        } else {
+            ("B", "A")
+        };
+        let by = x["by"]
+            .as_str()
+            .map(|b| format!("{other}'s {b}"))
+            .unwrap_or_else(|| format!("a wildcard rule of {other}"));
+        s.push_str(&format!(
+            "  covered    {mine}'s {} is granted by {by}\n",
+            describe_item(x)
+        ));
+    }
+    for x in &d.differences {
+        s.push_str(&format!(
+            "  differs    {}: only in A: {}; only in B: {}\n",
+            x.field,
+            compact(&x.a),
+            compact(&x.b)
+        ));
+    }
+    for x in &d.cosmetic {
+        s.push_str(&format!(
+            "  shown      {}: {} vs {} (not a difference in grants)\n",
+            x.field,
+            compact(&x.a),
+            compact(&x.b)
+        ));
+    }
+    s.push_str(if d.equivalent {
+        "equivalent: each grants what the other grants\n"
+    } else {
+        "different: see `only in` and `differs` above\n"
+    });
+    s
+}
+
+/// Missing items as lines: Azure one per operation; Kubernetes verbs merged per (group, resource, namespace),
+/// as `kubectl auth can-i --list` compacts rules.
+fn compact_missing(items: &[serde_json::Value]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String, Vec<String>)> = Vec::new();
+    for m in items {
+        let why = m["why"].as_str().unwrap_or("").to_string();
+        if m.get("permission").is_some() {
+            out.push((describe_item(m), why, Vec::new()));
+            continue;
+        }
+        let mut key = m.clone();
+        key["verb"] = serde_json::json!("");
+        let head = describe_item(&key);
+        let verb = m["verb"].as_str().unwrap_or("").to_string();
+        match out
+            .iter_mut()
+            .find(|(h, w, v)| !v.is_empty() && *h == head && *w == why)
+        {
+            Some((_, _, verbs)) => verbs.push(verb),
+            None => out.push((head, why, vec![verb])),
+        }
+    }
+    out.into_iter()
+        .map(|(head, why, verbs)| {
+            if verbs.is_empty() {
+                (head, why)
+            } else {
+                (format!("{}{}", verbs.join(","), head), why)
+            }
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! Azure role definitions as read from files (any shape), and the findings attached to them.
 
-use serde::Serialize;
+pub use crate::finding::{Finding, Severity};
 
 /// One `permissions[]` block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,44 +27,4 @@ pub struct RoleDefinition {
     pub line: Option<usize>,
     /// Which shape the role was read from (`portal`, `arm`, `cli`, `az-list`, `powershell`, …).
     pub shape: &'static str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-/// A finding about a role: stable kebab-case code, severity, one-line message, position where known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl Finding {
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Finding {
-        Finding {
-            code,
-            severity,
-            message: message.into(),
-            line: None,
-            column: None,
-        }
-    }
-
-    pub fn at(mut self, pos: Option<(usize, usize)>) -> Finding {
-        if let Some((l, c)) = pos {
-            self.line = Some(l);
-            self.column = Some(c);
-        }
-        self
-    }
 }

@@ -1,0 +1,44 @@
+//! Findings about a role, shared by every platform and command: a stable kebab-case code, a severity, a
+//! one-line message and the position in the file where rolegen knows it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A finding about a role: stable kebab-case code, severity, one-line message, position where known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            severity,
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn at(mut self, pos: Option<(usize, usize)>) -> Finding {
+        if let Some((l, c)) = pos {
+            self.line = Some(l);
+            self.column = Some(c);
+        }
+        self
+    }
+}
