@@ -5,4 +5,5 @@ mod catalogue;
 mod cli_behaviour;
 mod cli_cases;
 mod corpus;
+mod properties;
 mod support;
