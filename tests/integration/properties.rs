@@ -207,13 +207,15 @@ fn model_allows_url(rule: &Rule, url: &str, verb: &str) -> bool {
 }
 
 /// Request values: everything the rules mention plus values no rule names (tomorrow's resources and verbs).
-fn request_universe() -> (
+type Universe = (
     Vec<&'static str>,
     Vec<&'static str>,
     Vec<&'static str>,
     Vec<Option<&'static str>>,
     Vec<&'static str>,
-) {
+);
+
+fn request_universe() -> Universe {
     let groups = vec!["", "apps", "*", "batch"];
     let resources = vec![
         "pods",
