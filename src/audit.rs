@@ -94,13 +94,18 @@ pub struct Report {
 
 impl Report {
     pub fn push(&mut self, r: RoleResult) {
+        self.count(&r);
+        self.results.push(r);
+    }
+
+    /// Counts a result in the summary without keeping it.
+    pub fn count(&mut self, r: &RoleResult) {
         self.summary.roles += 1;
         match r.covered {
             Some(true) => self.summary.covered += 1,
             Some(false) => self.summary.not_covered += 1,
             None => {}
         }
-        self.results.push(r);
     }
 
     pub fn error(&mut self, file: impl Into<String>, message: impl Into<String>) {

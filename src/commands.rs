@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 
-use crate::audit::{self, AzureRequirements, K8sRequirements, Report, RoleResult};
+use crate::audit::{self, AzureRequirements, K8sRequirements, RoleResult};
 use crate::azure::model::RoleDefinition;
 use crate::builtin::BuiltinRoles;
 use crate::catalogue::{Catalogue, Platform, TargetOptions};
@@ -40,12 +40,58 @@ pub(crate) fn read_input(input: &Input) -> Result<String> {
     crate::input::decode(&name, &bytes)
 }
 
+/// Where a Kubernetes role applies, the namespace it is judged in, and findings that explain it.
+type Judgement = (Vec<Reach>, Option<String>, Vec<Finding>);
+
 /// A Kubernetes role kept for the end of the audit, with where it came from.
 struct KeptRole {
+    /// (input index, object index in the file).
     order: (usize, usize),
     file: String,
     role: K8sRole,
     findings: Vec<Finding>,
+}
+
+/// Reads and parses `inputs` on worker threads (files are independent), handing each result to `each` in
+/// input order. Only results that arrive ahead of a slower earlier file wait, so memory stays bounded by a
+/// few files, not by the input.
+pub(crate) fn load_in_order(
+    inputs: &[Input],
+    format: InputFormat,
+    mut each: impl FnMut(usize, String, Result<Loaded>),
+) {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(inputs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String, Result<Loaded>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                let name = input.display();
+                let loaded = read_input(input).and_then(|text| roles::read(&name, &text, format));
+                if tx.send((i, name, loaded)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, name, loaded) in rx {
+            waiting.insert(i, (name, loaded));
+            while let Some((name, loaded)) = waiting.remove(&due) {
+                each(due, name, loaded);
+                due += 1;
+            }
+        }
+    });
 }
 
 pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> Result<u8> {
@@ -85,58 +131,53 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     };
     let azure_req = AzureRequirements::from_targets(&azure_targets, &options);
     let k8s_req = K8sRequirements::from_targets(&k8s_targets, &options);
+    let builtins = match (&a.builtin_roles, a.builtin.is_empty()) {
+        (_, true) => None,
+        (Some(p), false) => Some(BuiltinRoles::load(p)?),
+        (None, false) => Some(BuiltinRoles::embedded()?),
+    };
+    let builtin_roles = match &builtins {
+        Some(b) => a
+            .builtin
+            .iter()
+            .map(|name| b.find(name).cloned())
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
 
-    let mut report = Report::default();
-    let mut results: Vec<((usize, usize), RoleResult)> = Vec::new();
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let mut w = crate::report::AuditWriter::new(a.format == TableOrJson::Json, &mut stdout);
     let mut together: Vec<(String, RoleDefinition, Vec<Finding>)> = Vec::new();
     let mut kept: Vec<KeptRole> = Vec::new();
     let mut bindings: Vec<K8sBinding> = Vec::new();
 
-    let mut azure_one = |results: &mut Vec<((usize, usize), RoleResult)>,
-                         order: (usize, usize),
+    // Azure roles are audited as they are read, and dropped.
+    let mut azure_one = |w: &mut crate::report::AuditWriter,
                          file: String,
                          role: RoleDefinition,
                          findings: Vec<Finding>| {
         if azure_req.is_empty() {
-            results.push((order, not_judged(&file, &role.name, "azure", findings)));
+            w.push(not_judged(&file, &role.name, "azure", findings));
         } else if a.together {
             together.push((file, role, findings));
         } else {
-            results.push((
-                order,
-                audit::audit_azure(&file, &role, &azure_req, findings),
-            ));
+            w.push(audit::audit_azure(&file, &role, &azure_req, findings));
         }
     };
-
-    if !a.builtin.is_empty() {
-        let builtins = match &a.builtin_roles {
-            Some(p) => BuiltinRoles::load(p)?,
-            None => BuiltinRoles::embedded()?,
-        };
-        for (i, b) in a.builtin.iter().enumerate() {
-            let role = builtins.find(b)?.clone();
-            azure_one(
-                &mut results,
-                (0, i),
-                format!("builtin:{}", role.name),
-                role,
-                Vec::new(),
-            );
-        }
+    for role in builtin_roles {
+        azure_one(&mut w, format!("builtin:{}", role.name), role, Vec::new());
     }
 
     let expanded = inputs::expand(&a.inputs);
     for (arg, why) in expanded.errors {
-        report.error(arg, why);
+        w.error(arg, why);
     }
-    for (n, input) in expanded.inputs.iter().enumerate() {
-        let name = input.display();
-        let file = n + 1;
-        let loaded = read_input(input).and_then(|text| roles::read(&name, &text, a.input_format));
-        match loaded {
-            Err(e) => report.error(&name, e.to_string()),
-            Ok(Loaded::Nothing) => report.summary.skipped += 1,
+    load_in_order(
+        &expanded.inputs,
+        a.input_format,
+        |n, name, loaded| match loaded {
+            Err(e) => w.error(&name, e.to_string()),
+            Ok(Loaded::Nothing) => w.summary().skipped += 1,
             Ok(Loaded::Azure(f)) => {
                 for (i, role) in f.roles.into_iter().enumerate() {
                     let findings = f
@@ -145,11 +186,11 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                         .filter(|(r, _)| r.is_none() || *r == Some(i))
                         .map(|(_, f)| f.clone())
                         .collect();
-                    azure_one(&mut results, (file, i), name.clone(), role, findings);
+                    azure_one(&mut w, name.clone(), role, findings);
                 }
             }
             Ok(Loaded::Kubernetes(f)) => {
-                report.summary.skipped_documents += f.skipped;
+                w.summary().skipped_documents += f.skipped;
                 for (i, obj) in f.objects.into_iter().enumerate() {
                     let findings: Vec<Finding> = f
                         .findings
@@ -159,33 +200,36 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                         .collect();
                     match obj {
                         Object::Role(role) => kept.push(KeptRole {
-                            order: (file, i),
+                            order: (n, i),
                             file: name.clone(),
                             role,
                             findings,
                         }),
                         Object::Binding(b) => {
-                            report.summary.bindings += 1;
+                            w.summary().bindings += 1;
                             bindings.push(b);
                         }
                     }
                 }
             }
-        }
-    }
+        },
+    );
 
     if a.together && !together.is_empty() {
         let roles: Vec<&RoleDefinition> = together.iter().map(|t| &t.1).collect();
         let union = audit::union(&roles);
         let files: Vec<&str> = together.iter().map(|t| t.0.as_str()).collect();
         let findings = together.iter().flat_map(|t| t.2.iter().cloned()).collect();
-        results.push((
-            (usize::MAX, 0),
-            audit::audit_azure(&files.join(", "), &union, &azure_req, findings),
+        w.push(audit::audit_azure(
+            &files.join(", "),
+            &union,
+            &azure_req,
+            findings,
         ));
     }
 
     // Kubernetes: resolve aggregation across every input, then judge each role where it applies.
+    kept.sort_by_key(|k| k.order);
     let mut k8s_roles: Vec<K8sRole> = kept.iter().map(|k| k.role.clone()).collect();
     for (i, f) in k8seval::resolve_aggregation(&mut k8s_roles) {
         kept[i].findings.push(f);
@@ -194,15 +238,17 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
         k.role = role;
     }
     let ns = a.namespace.as_deref();
-    let judged: Vec<(Vec<Reach>, Option<String>, Vec<Finding>)> = kept
+    let judged: Vec<Judgement> = kept
         .iter()
         .map(|k| reaches(&k.role, &bindings, ns))
         .collect();
     if k8s_req.is_empty() {
         for k in &kept {
-            results.push((
-                k.order,
-                not_judged(&k.file, &k.role.display(), "kubernetes", k.findings.clone()),
+            w.push(not_judged(
+                &k.file,
+                &k.role.display(),
+                "kubernetes",
+                k.findings.clone(),
             ));
         }
     } else if a.together && !kept.is_empty() {
@@ -222,52 +268,70 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
         let mut files: Vec<&str> = kept.iter().map(|k| k.file.as_str()).collect();
         files.dedup();
         let names: Vec<String> = kept.iter().map(|k| k.role.display()).collect();
-        results.push((
-            (usize::MAX, 1),
+        w.push(audit::audit_k8s(
+            &files.join(", "),
+            &format!("together: {}", names.join(" + ")),
+            &grants,
+            namespace.as_deref(),
+            &k8s_req,
+            api,
+            findings,
+        ));
+    } else {
+        // Judged in batches, each split across the cores, and written in input order.
+        let jobs: Vec<(&KeptRole, Judgement)> = kept.iter().zip(judged).collect();
+        let judge = |(k, (reach, namespace, extra)): &(&KeptRole, Judgement)| {
+            let mut findings = k.findings.clone();
+            findings.extend(extra.iter().cloned());
+            let grants = [(k.role.rules.as_slice(), reach.as_slice())];
             audit::audit_k8s(
-                &files.join(", "),
-                &format!("together: {}", names.join(" + ")),
+                &k.file,
+                &k.role.display(),
                 &grants,
                 namespace.as_deref(),
                 &k8s_req,
                 api,
                 findings,
-            ),
-        ));
-    } else {
-        for (k, (reach, namespace, extra)) in kept.iter().zip(judged) {
-            let mut findings = k.findings.clone();
-            findings.extend(extra);
-            let grants = [(k.role.rules.as_slice(), reach.as_slice())];
-            results.push((
-                k.order,
-                audit::audit_k8s(
-                    &k.file,
-                    &k.role.display(),
-                    &grants,
-                    namespace.as_deref(),
-                    &k8s_req,
-                    api,
-                    findings,
-                ),
-            ));
+            )
+        };
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let json = w.is_json();
+        let judged_and_rendered = |job: &_| {
+            let r = judge(job);
+            let text = json.then(|| crate::report::render_result(&r));
+            (r, text)
+        };
+        for batch in jobs.chunks(256 * threads) {
+            let per = batch.len().div_ceil(threads).max(1);
+            let results: Vec<Vec<(RoleResult, Option<String>)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(per)
+                    .map(|part| {
+                        scope
+                            .spawn(move || part.iter().map(judged_and_rendered).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for (r, text) in results.into_iter().flatten() {
+                match text {
+                    Some(t) => w.push_rendered(r.covered, &t),
+                    None => w.push(r),
+                }
+            }
         }
     }
-
-    results.sort_by_key(|r| r.0);
-    for (_, r) in results {
-        report.push(r);
-    }
-    let text = match a.format {
-        TableOrJson::Json => {
-            let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        TableOrJson::Table => crate::report::audit_table(&report),
-    };
-    output::write_stdout(stdout, text.as_bytes())?;
-    Ok(report.exit_code())
+    let code = w.finish();
+    // Exiting frees everything at once; dropping the model piece by piece only costs time.
+    std::mem::forget(kept);
+    std::mem::forget(bindings);
+    code
 }
 
 /// A role of a platform no named target is for: reported, not judged.
@@ -307,11 +371,7 @@ fn not_judged(
 /// everywhere when a ClusterRoleBinding among the inputs binds it, in the namespaces of the RoleBindings
 /// among the inputs that bind it, and otherwise counts as bound in N by a RoleBinding. Without it: a Role
 /// is judged in its own namespace and a ClusterRole counts as cluster-wide.
-fn reaches(
-    role: &K8sRole,
-    bindings: &[K8sBinding],
-    ns: Option<&str>,
-) -> (Vec<Reach>, Option<String>, Vec<Finding>) {
+fn reaches(role: &K8sRole, bindings: &[K8sBinding], ns: Option<&str>) -> Judgement {
     let mut findings = Vec::new();
     match role.kind() {
         RoleKind::Role => {

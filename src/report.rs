@@ -303,3 +303,122 @@ fn compact_missing(items: &[serde_json::Value]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Writes an audit as it goes: with JSON, each result is written as soon as it is known (the document is
+/// the same as serializing the whole [`crate::audit::Report`] at once), so memory does not grow with the
+/// number of roles; the table needs every row before it can size its columns, so it keeps them.
+pub struct AuditWriter<'w> {
+    json: bool,
+    out: &'w mut dyn std::io::Write,
+    report: crate::audit::Report,
+    written: usize,
+    failed: Option<std::io::Error>,
+}
+
+impl<'w> AuditWriter<'w> {
+    pub fn new(json: bool, out: &'w mut dyn std::io::Write) -> AuditWriter<'w> {
+        AuditWriter {
+            json,
+            out,
+            report: crate::audit::Report::default(),
+            written: 0,
+            failed: None,
+        }
+    }
+
+    pub fn summary(&mut self) -> &mut crate::audit::Summary {
+        &mut self.report.summary
+    }
+
+    pub fn error(&mut self, file: impl Into<String>, message: impl Into<String>) {
+        self.report.error(file, message);
+    }
+
+    fn write(&mut self, s: &str) {
+        if self.failed.is_none() {
+            if let Err(e) = self.out.write_all(s.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    pub fn push(&mut self, r: crate::audit::RoleResult) {
+        if !self.json {
+            self.report.push(r);
+            return;
+        }
+        let text = render_result(&r);
+        self.push_rendered(r.covered, &text);
+    }
+
+    /// Pushes a result already rendered by [`render_result`] (so rendering can happen on worker threads).
+    pub fn push_rendered(&mut self, covered: Option<bool>, text: &str) {
+        let mut s = String::with_capacity(text.len() + 8);
+        s.push_str(if self.written == 0 {
+            "{\n  \"results\": [\n"
+        } else {
+            ",\n"
+        });
+        s.push_str(text);
+        self.written += 1;
+        self.write(&s);
+        self.report.summary.roles += 1;
+        match covered {
+            Some(true) => self.report.summary.covered += 1,
+            Some(false) => self.report.summary.not_covered += 1,
+            None => {}
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Writes the rest and returns the exit code.
+    pub fn finish(mut self) -> crate::Result<u8> {
+        let code = self.report.exit_code();
+        if self.json {
+            let mut s = String::new();
+            if self.written == 0 {
+                s.push_str("{\n  \"results\": [],\n");
+            } else {
+                s.push_str("\n  ],\n");
+            }
+            let rest =
+                serde_json::json!({"errors": self.report.errors, "summary": self.report.summary});
+            let body = serde_json::to_string_pretty(&rest).unwrap_or_default();
+            // Drop the opening brace of `rest`; its members continue the document.
+            s.push_str(body.strip_prefix("{\n").unwrap_or(&body));
+            s.push('\n');
+            self.write(&s);
+        } else {
+            let text = audit_table(&self.report);
+            self.write(&text);
+        }
+        if self.failed.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.failed = Some(e);
+            }
+        }
+        match self.failed.take() {
+            Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(crate::Error::io("<stdout>", e))
+            }
+            _ => Ok(code),
+        }
+    }
+}
+
+/// One audit result as it sits in the JSON document's `results` array (indented four spaces).
+pub fn render_result(r: &crate::audit::RoleResult) -> String {
+    let body = serde_json::to_string_pretty(r).unwrap_or_default();
+    let mut s = String::with_capacity(body.len() + body.len() / 8);
+    for (i, line) in body.lines().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str("    ");
+        s.push_str(line);
+    }
+    s
+}

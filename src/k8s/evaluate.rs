@@ -379,11 +379,44 @@ pub fn resolve_aggregation(roles: &mut [K8sRole]) -> Vec<(usize, Finding)> {
 
 /// Atoms of `rules` that `required` does not cover: explicit extras, and wildcards that reach beyond.
 pub fn excess(rules: &[Rule], required: &[Rule]) -> Vec<Atom> {
+    // A literal one-atom requirement (no `*`, no names) covers exactly its own (group, resource, verb) with
+    // any name, so those answer by lookup; anything else takes the general check.
+    let is_literal = |q: &Rule| {
+        q.api_groups.len() == 1
+            && q.resources.len() == 1
+            && q.verbs.len() == 1
+            && q.resource_names.is_empty()
+            && q.non_resource_urls.is_empty()
+            && !q.resources[0].contains('*')
+            && q.api_groups[0] != "*"
+            && q.verbs[0] != "*"
+    };
+    let literal: std::collections::HashSet<(&str, &str, &str)> = required
+        .iter()
+        .filter(|q| is_literal(q))
+        .map(|q| {
+            (
+                q.api_groups[0].as_str(),
+                q.resources[0].as_str(),
+                q.verbs[0].as_str(),
+            )
+        })
+        .collect();
+    let general: Vec<&Rule> = required.iter().filter(|q| !is_literal(q)).collect();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in rules {
         for a in breakdown(r) {
-            if !required.iter().any(|q| rule_covers(q, &a)) && seen.insert(a.clone()) {
+            let by_lookup = match &a {
+                Atom::Resource {
+                    group,
+                    resource,
+                    verb,
+                    ..
+                } => literal.contains(&(group.as_str(), resource.as_str(), verb.as_str())),
+                Atom::Url { .. } => false,
+            };
+            if !by_lookup && !general.iter().any(|q| rule_covers(q, &a)) && seen.insert(a.clone()) {
                 out.push(a);
             }
         }
