@@ -71,6 +71,15 @@ pub enum Command {
 
 Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could not be read.")]
     Audit(AuditArgs),
+    /// Check role files for what Azure or Kubernetes would reject, and for risky grants.
+    #[command(after_help = "Examples:
+  rolegen lint roles/
+  rolegen lint --operations provider-operations/ 'roles/**/*.json'
+  rolegen lint --deny warning k8s/rbac.yaml
+  rolegen lint --format json roles/ > lint.json
+
+Exit codes: 0 nothing at or above --deny, 1 findings, 2 an input could not be read.")]
+    Lint(LintArgs),
     /// Compare two roles of one platform by what they grant.
     #[command(after_help = "Examples:
   rolegen diff roles/deployer.json roles/deployer-prod.json
@@ -255,6 +264,43 @@ pub struct AuditArgs {
     pub format: TableOrJson,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<DenyLevel> for crate::finding::Severity {
+    fn from(d: DenyLevel) -> Self {
+        match d {
+            DenyLevel::Error => crate::finding::Severity::Error,
+            DenyLevel::Warning => crate::finding::Severity::Warning,
+            DenyLevel::Info => crate::finding::Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Role files, glob patterns or directories (`-` reads stdin).
+    #[arg(value_name = "FILE|GLOB|DIR", required = true)]
+    pub inputs: Vec<String>,
+    /// An `az provider operation list` dump, or a directory of `az provider operation show` outputs: checks
+    /// that every operation exists and sits in the right list.
+    #[arg(long, value_name = "FILE|DIR", env = "ROLEGEN_OPERATIONS")]
+    pub operations: Option<PathBuf>,
+    /// Exit 1 when a finding of this severity or higher is reported.
+    #[arg(long, value_enum, default_value = "error")]
+    pub deny: DenyLevel,
+    /// Which reader to use; auto decides per file.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: crate::roles::InputFormat,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The first role file (`-` reads stdin).
@@ -295,6 +341,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u
         Command::Catalog(a) => catalog(a, stdout),
         Command::Audit(a) => crate::commands::audit(a, stdout, stderr),
         Command::Diff(a) => crate::commands::diff(a, stdout),
+        Command::Lint(a) => crate::commands::lint(a, stdout, stderr),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "rolegen", &mut buf);

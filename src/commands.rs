@@ -580,3 +580,117 @@ pub fn diff(a: crate::cli::DiffArgs, stdout: &mut dyn Write) -> Result<u8> {
     output::write_stdout(stdout, render_diff(&d, a.format).as_bytes())?;
     Ok(d.exit_code())
 }
+
+pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    let catalogue = Catalogue::embedded()?;
+    let api = KubernetesApi::embedded()?;
+    let operations = match &a.operations {
+        Some(p) => Some(crate::azure::operations::Operations::load(p)?),
+        None => None,
+    };
+    let deny: Severity = a.deny.into();
+    let mut worst: Option<Severity> = None;
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let mut w = crate::report::AuditWriter::new(a.format == TableOrJson::Json, &mut stdout);
+    let expanded = inputs::expand(&a.inputs);
+    for (arg, why) in expanded.errors {
+        w.error(arg, why);
+    }
+    let mut saw_azure = false;
+    let mut kept: Vec<KeptRole> = Vec::new();
+    let result =
+        |file: &str, role: String, platform: &'static str, findings: Vec<Finding>| RoleResult {
+            file: file.to_string(),
+            role,
+            platform,
+            covered: None,
+            missing: Vec::new(),
+            conditional: Vec::new(),
+            excess: Vec::new(),
+            findings,
+        };
+    let mut note = |findings: &[Finding]| {
+        for f in findings {
+            worst = worst.max(Some(f.severity));
+        }
+    };
+    load_in_order(
+        &expanded.inputs,
+        a.input_format,
+        |n, name, loaded| match loaded {
+            Err(e) => w.error(&name, e.to_string()),
+            Ok(Loaded::Nothing) => w.summary().skipped += 1,
+            Ok(Loaded::Azure(f)) => {
+                saw_azure = true;
+                for (i, role) in f.roles.iter().enumerate() {
+                    let mut findings: Vec<Finding> = f
+                        .findings
+                        .iter()
+                        .filter(|(r, _)| r.is_none() || *r == Some(i))
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    findings.extend(
+                        crate::lint::lint_azure(role, operations.as_ref(), catalogue)
+                            .into_iter()
+                            .map(|f| {
+                                if f.line.is_none() {
+                                    f.at(role.line.map(|l| (l, 1)))
+                                } else {
+                                    f
+                                }
+                            }),
+                    );
+                    note(&findings);
+                    w.push(result(&name, role.name.clone(), "azure", findings));
+                }
+            }
+            Ok(Loaded::Kubernetes(f)) => {
+                w.summary().skipped_documents += f.skipped;
+                for (i, obj) in f.objects.into_iter().enumerate() {
+                    let findings: Vec<Finding> = f
+                        .findings
+                        .iter()
+                        .filter(|(r, _)| r.is_none() || *r == Some(i))
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    match obj {
+                        Object::Role(role) => kept.push(KeptRole {
+                            order: (n, i),
+                            file: name.clone(),
+                            role,
+                            findings,
+                        }),
+                        Object::Binding(_) => w.summary().bindings += 1,
+                    }
+                }
+            }
+        },
+    );
+    // Aggregated ClusterRoles are linted on the rules they were given, not on what aggregation adds (the
+    // selected roles are linted themselves); aggregation findings still say what resolution found.
+    let mut resolved: Vec<K8sRole> = kept.iter().map(|k| k.role.clone()).collect();
+    for (i, f) in k8seval::resolve_aggregation(&mut resolved) {
+        if f.code == "aggregation-unresolved" {
+            kept[i].findings.push(f);
+        }
+    }
+    for k in kept {
+        let mut findings = k.findings;
+        findings.extend(crate::lint::lint_k8s(&k.role, api));
+        note(&findings);
+        w.push(result(&k.file, k.role.display(), "kubernetes", findings));
+    }
+    let code = w.finish()?;
+    if saw_azure && operations.is_none() {
+        let _ = stderr.write_all(
+            b"note: Azure operations were checked for grammar and against the embedded catalogue only; their existence was not checked (pass --operations, or set ROLEGEN_OPERATIONS, to a dump of `az provider operation list`)\n",
+        );
+    }
+    Ok(if code == crate::exit::ERROR {
+        code
+    } else if worst.is_some_and(|s| s >= deny) {
+        crate::exit::FINDINGS
+    } else {
+        crate::exit::OK
+    })
+}

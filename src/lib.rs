@@ -17,6 +17,7 @@ pub mod finding;
 pub mod input;
 pub mod inputs;
 pub mod k8s;
+pub mod lint;
 pub mod notes;
 pub mod output;
 pub mod report;

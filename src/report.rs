@@ -162,6 +162,15 @@ pub fn audit_table(report: &crate::audit::Report) -> String {
         "\n{} roles: {} covered, {} not covered; {} errors; {} files skipped (no role)",
         sm.roles, sm.covered, sm.not_covered, sm.errors, sm.skipped
     ));
+    if sm.covered + sm.not_covered == 0 && sm.roles > 0 {
+        // Lint (or an audit with no target for these roles): nothing was judged covered or not.
+        let cut = s.rfind('\n').map_or(0, |i| i + 1);
+        s.truncate(cut);
+        s.push_str(&format!(
+            "{} roles checked; {} errors; {} files skipped (no role)",
+            sm.roles, sm.errors, sm.skipped
+        ));
+    }
     if sm.bindings > 0 || sm.skipped_documents > 0 {
         s.push_str(&format!(
             "; {} bindings read; {} documents of other kinds skipped",

@@ -25,6 +25,8 @@ pub struct RoleDefinition {
     pub assignable_scopes: Vec<String>,
     /// Where the role starts in its file (1-based), when known.
     pub line: Option<usize>,
+    /// A built-in role (`roleType: BuiltInRole`, or `IsCustom: false`): Azure's own, assignable at `/`.
+    pub builtin: bool,
     /// Which shape the role was read from (`portal`, `arm`, `cli`, `az-list`, `powershell`, …).
     pub shape: &'static str,
 }

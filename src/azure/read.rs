@@ -350,6 +350,9 @@ impl Ctx<'_> {
             permissions,
             assignable_scopes: scopes,
             line,
+            builtin: get_str(body, "roleType")
+                .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"))
+                || get(body, "IsCustom") == Some(&Value::Bool(false)),
             shape,
         });
     }

@@ -360,3 +360,93 @@ fn bootstrap_aggregation_resolves() {
     // The dump stores aggregated roles without rules: the controller fills them in.
     assert_eq!(listed_admin, 0);
 }
+
+#[test]
+fn lint_must_holds() {
+    // The seed's Kubernetes Role: 11 nonexistent (group, resource) pairs and namespaces in a Role.
+    let (code, v) = json(&[
+        "lint",
+        "--format",
+        "json",
+        "tests/cases/roles/k8s-seed-role.yaml",
+    ]);
+    assert_eq!(code, Some(1));
+    let codes: Vec<String> = v["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| *c == "nonexistent-resource")
+            .count(),
+        11
+    );
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| *c == "cluster-scoped-in-role")
+            .count(),
+        1
+    );
+    // Everything the generators produce lints without an error.
+    let dir = std::env::temp_dir().join(format!("rolegen-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, args) in [
+        vec![
+            "azure",
+            "--target",
+            "aks,acr,webapp,vm",
+            "--scope",
+            "subscription",
+        ],
+        vec!["azure", "--target", "aks", "--format", "arm"],
+        vec!["k8s", "--namespace", "shop", "--namespace-reader"],
+        vec!["k8s", "--cluster", "--format", "json"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = dir.join(format!(
+            "g{i}.{}",
+            if args[0] == "azure" { "json" } else { "yaml" }
+        ));
+        let mut a = args.clone();
+        a.extend_from_slice(&["--output", file.to_str().unwrap()]);
+        assert_eq!(run(&a, &root()).status.code(), Some(0));
+        let (code, v) = json(&["lint", "--format", "json", file.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{args:?}: {v}");
+        for r in v["results"].as_array().unwrap() {
+            for f in r["findings"].as_array().unwrap() {
+                assert_ne!(f["severity"], "error", "{args:?}: {f}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let Some(corpus) = corpus("lint against the operations catalogue") else {
+        return;
+    };
+    let ops = corpus.join("azure/provider-operations");
+    let (code, v) = json(&[
+        "lint",
+        "--format",
+        "json",
+        "--operations",
+        ops.to_str().unwrap(),
+        "tests/cases/roles/seed-aks-permissions.json",
+    ]);
+    assert_eq!(code, Some(1));
+    let findings = v["results"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert!(findings.iter().all(|f| f["code"] == "unknown-operation"));
+    let text = serde_json::to_string(findings).unwrap();
+    assert!(text.contains("did you mean Microsoft.Resources/subscriptions/resourceGroups/read?"));
+    assert!(text.contains("Microsoft.ContainerRegistry/registries/builds/read"));
+    // Linting every corpus file completes without a crash and reads every file.
+    let (code, v) = json(&["lint", "--format", "json", corpus.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["errors"], serde_json::json!([]));
+    assert_eq!(v["summary"]["roles"], 1232);
+}
