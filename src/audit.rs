@@ -94,14 +94,14 @@ pub struct Report {
 
 impl Report {
     pub fn push(&mut self, r: RoleResult) {
-        self.count(&r);
+        self.count(r.covered);
         self.results.push(r);
     }
 
-    /// Counts a result in the summary without keeping it.
-    pub fn count(&mut self, r: &RoleResult) {
+    /// Counts a result (by its `covered`) in the summary without keeping it.
+    pub fn count(&mut self, covered: Option<bool>) {
         self.summary.roles += 1;
-        match r.covered {
+        match covered {
             Some(true) => self.summary.covered += 1,
             Some(false) => self.summary.not_covered += 1,
             None => {}

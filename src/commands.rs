@@ -24,20 +24,26 @@ use crate::roles::{self, InputFormat, Loaded};
 /// Placeholder for "the namespace the Role will be applied to" when neither the Role nor --namespace says.
 const UNSET_NAMESPACE: &str = "<namespace>";
 
-/// Reads one input's bytes and decodes them.
+/// Reads one input and decodes it.
 pub(crate) fn read_input(input: &Input) -> Result<String> {
-    let name = input.display();
-    let bytes = match input {
+    match input {
         Input::Stdin => {
             let mut b = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut b)
-                .map(|_| b)
-                .map_err(|e| Error::io("<stdin>", e))
+                .map_err(|e| Error::io("<stdin>", e))?;
+            crate::input::decode(&input.display(), &b)
         }
-        Input::File(p) => std::fs::read(p).map_err(|e| Error::io(p, e)),
-    }?;
-    crate::input::decode(&name, &bytes)
+        Input::File(p) => crate::input::read_text(p),
+    }
+}
+
+/// Worker threads for reading and judging: one per core, at most 8.
+fn parallelism() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
 }
 
 /// Where a Kubernetes role applies, the namespace it is judged in, and findings that explain it.
@@ -45,11 +51,55 @@ type Judgement = (Vec<Reach>, Option<String>, Vec<Finding>);
 
 /// A Kubernetes role kept for the end of the audit, with where it came from.
 struct KeptRole {
-    /// (input index, object index in the file).
-    order: (usize, usize),
     file: String,
     role: K8sRole,
     findings: Vec<Finding>,
+}
+
+/// The compact model of the Kubernetes objects read so far: what cross-file resolution (aggregation,
+/// bindings) needs, kept until every input is read. Files arrive in input order, so roles stay in it.
+#[derive(Default)]
+struct K8sInputs {
+    roles: Vec<KeptRole>,
+    bindings: Vec<K8sBinding>,
+}
+
+impl K8sInputs {
+    fn take(&mut self, name: &str, f: crate::k8s::read::K8sFile, summary: &mut audit::Summary) {
+        summary.skipped_documents += f.skipped;
+        for (i, obj) in f.objects.into_iter().enumerate() {
+            match obj {
+                Object::Role(role) => self.roles.push(KeptRole {
+                    file: name.to_string(),
+                    role,
+                    findings: crate::finding::for_object(&f.findings, i),
+                }),
+                Object::Binding(b) => {
+                    summary.bindings += 1;
+                    self.bindings.push(b);
+                }
+            }
+        }
+    }
+
+    /// Resolves aggregationRules across every input (see [`k8seval::resolve_aggregation`]), attaching the
+    /// findings that pass `keep`; with `replace`, the aggregated rules replace the listed ones.
+    fn aggregate(&mut self, replace: bool, keep: impl Fn(&Finding) -> bool) {
+        let mut roles: Vec<K8sRole> = self
+            .roles
+            .iter_mut()
+            .map(|k| std::mem::take(&mut k.role))
+            .collect();
+        let original = (!replace).then(|| roles.clone());
+        for (i, f) in k8seval::resolve_aggregation(&mut roles) {
+            if keep(&f) {
+                self.roles[i].findings.push(f);
+            }
+        }
+        for (k, role) in self.roles.iter_mut().zip(original.unwrap_or(roles)) {
+            k.role = role;
+        }
+    }
 }
 
 /// Reads and parses `inputs` on worker threads (files are independent), handing each result to `each` in
@@ -58,13 +108,9 @@ struct KeptRole {
 pub(crate) fn load_in_order(
     inputs: &[Input],
     format: InputFormat,
-    mut each: impl FnMut(usize, String, Result<Loaded>),
+    mut each: impl FnMut(String, Result<Loaded>),
 ) {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
-        .min(inputs.len().max(1));
+    let workers = parallelism().min(inputs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, String, Result<Loaded>)>();
     std::thread::scope(|scope| {
@@ -87,7 +133,7 @@ pub(crate) fn load_in_order(
         for (i, name, loaded) in rx {
             waiting.insert(i, (name, loaded));
             while let Some((name, loaded)) = waiting.remove(&due) {
-                each(due, name, loaded);
+                each(name, loaded);
                 due += 1;
             }
         }
@@ -148,8 +194,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let mut w = crate::report::AuditWriter::new(a.format == TableOrJson::Json, &mut stdout);
     let mut together: Vec<(String, RoleDefinition, Vec<Finding>)> = Vec::new();
-    let mut kept: Vec<KeptRole> = Vec::new();
-    let mut bindings: Vec<K8sBinding> = Vec::new();
+    let mut k8s = K8sInputs::default();
 
     // Azure roles are audited as they are read, and dropped.
     let mut azure_one = |w: &mut crate::report::AuditWriter,
@@ -175,43 +220,16 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     load_in_order(
         &expanded.inputs,
         a.input_format,
-        |n, name, loaded| match loaded {
+        |name, loaded| match loaded {
             Err(e) => w.error(&name, e.to_string()),
             Ok(Loaded::Nothing) => w.summary().skipped += 1,
             Ok(Loaded::Azure(f)) => {
                 for (i, role) in f.roles.into_iter().enumerate() {
-                    let findings = f
-                        .findings
-                        .iter()
-                        .filter(|(r, _)| r.is_none() || *r == Some(i))
-                        .map(|(_, f)| f.clone())
-                        .collect();
+                    let findings = crate::finding::for_object(&f.findings, i);
                     azure_one(&mut w, name.clone(), role, findings);
                 }
             }
-            Ok(Loaded::Kubernetes(f)) => {
-                w.summary().skipped_documents += f.skipped;
-                for (i, obj) in f.objects.into_iter().enumerate() {
-                    let findings: Vec<Finding> = f
-                        .findings
-                        .iter()
-                        .filter(|(r, _)| r.is_none() || *r == Some(i))
-                        .map(|(_, f)| f.clone())
-                        .collect();
-                    match obj {
-                        Object::Role(role) => kept.push(KeptRole {
-                            order: (n, i),
-                            file: name.clone(),
-                            role,
-                            findings,
-                        }),
-                        Object::Binding(b) => {
-                            w.summary().bindings += 1;
-                            bindings.push(b);
-                        }
-                    }
-                }
-            }
+            Ok(Loaded::Kubernetes(f)) => k8s.take(&name, f, w.summary()),
         },
     );
 
@@ -229,14 +247,11 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     }
 
     // Kubernetes: resolve aggregation across every input, then judge each role where it applies.
-    kept.sort_by_key(|k| k.order);
-    let mut k8s_roles: Vec<K8sRole> = kept.iter().map(|k| k.role.clone()).collect();
-    for (i, f) in k8seval::resolve_aggregation(&mut k8s_roles) {
-        kept[i].findings.push(f);
-    }
-    for (k, role) in kept.iter_mut().zip(k8s_roles) {
-        k.role = role;
-    }
+    k8s.aggregate(true, |_| true);
+    let K8sInputs {
+        roles: kept,
+        bindings,
+    } = k8s;
     let ns = a.namespace.as_deref();
     let judged: Vec<Judgement> = kept
         .iter()
@@ -294,10 +309,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                 findings,
             )
         };
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8);
+        let threads = parallelism();
         let json = w.is_json();
         let judged_and_rendered = |job: &_| {
             let r = judge(job);
@@ -327,11 +339,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
             }
         }
     }
-    let code = w.finish();
-    // Exiting frees everything at once; dropping the model piece by piece only costs time.
-    std::mem::forget(kept);
-    std::mem::forget(bindings);
-    code
+    w.finish()
 }
 
 /// A role of a platform no named target is for: reported, not judged.
@@ -373,7 +381,7 @@ fn not_judged(
 /// is judged in its own namespace and a ClusterRole counts as cluster-wide.
 fn reaches(role: &K8sRole, bindings: &[K8sBinding], ns: Option<&str>) -> Judgement {
     let mut findings = Vec::new();
-    match role.kind() {
+    match role.kind {
         RoleKind::Role => {
             let own = role.namespace.clone();
             let applies = match (&own, ns) {
@@ -537,7 +545,7 @@ pub(crate) fn diff_loaded(
             let role_b = pick(fb, &rb, |r| r.display(), role, "role")?;
             fn bound<'b>(bs: &'b [K8sBinding], r: &K8sRole) -> Vec<&'b K8sBinding> {
                 bs.iter()
-                    .filter(|b| b.role_ref.kind == r.kind().as_str() && b.role_ref.name == r.name)
+                    .filter(|b| b.role_ref.kind == r.kind.as_str() && b.role_ref.name == r.name)
                     .collect()
             }
             let (xa, xb) = (bound(&ba, role_a), bound(&bb, role_b));
@@ -597,7 +605,7 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         w.error(arg, why);
     }
     let mut saw_azure = false;
-    let mut kept: Vec<KeptRole> = Vec::new();
+    let mut k8s = K8sInputs::default();
     let result =
         |file: &str, role: String, platform: &'static str, findings: Vec<Finding>| RoleResult {
             file: file.to_string(),
@@ -614,67 +622,35 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
             worst = worst.max(Some(f.severity));
         }
     };
+    let linter = crate::lint::AzureLinter::new(catalogue, operations.as_ref());
     load_in_order(
         &expanded.inputs,
         a.input_format,
-        |n, name, loaded| match loaded {
+        |name, loaded| match loaded {
             Err(e) => w.error(&name, e.to_string()),
             Ok(Loaded::Nothing) => w.summary().skipped += 1,
             Ok(Loaded::Azure(f)) => {
                 saw_azure = true;
                 for (i, role) in f.roles.iter().enumerate() {
-                    let mut findings: Vec<Finding> = f
-                        .findings
-                        .iter()
-                        .filter(|(r, _)| r.is_none() || *r == Some(i))
-                        .map(|(_, f)| f.clone())
-                        .collect();
-                    findings.extend(
-                        crate::lint::lint_azure(role, operations.as_ref(), catalogue)
-                            .into_iter()
-                            .map(|f| {
-                                if f.line.is_none() {
-                                    f.at(role.line.map(|l| (l, 1)))
-                                } else {
-                                    f
-                                }
-                            }),
-                    );
+                    let mut findings = crate::finding::for_object(&f.findings, i);
+                    findings.extend(linter.lint(role).into_iter().map(|f| {
+                        if f.line.is_none() {
+                            f.at(role.line.map(|l| (l, 1)))
+                        } else {
+                            f
+                        }
+                    }));
                     note(&findings);
                     w.push(result(&name, role.name.clone(), "azure", findings));
                 }
             }
-            Ok(Loaded::Kubernetes(f)) => {
-                w.summary().skipped_documents += f.skipped;
-                for (i, obj) in f.objects.into_iter().enumerate() {
-                    let findings: Vec<Finding> = f
-                        .findings
-                        .iter()
-                        .filter(|(r, _)| r.is_none() || *r == Some(i))
-                        .map(|(_, f)| f.clone())
-                        .collect();
-                    match obj {
-                        Object::Role(role) => kept.push(KeptRole {
-                            order: (n, i),
-                            file: name.clone(),
-                            role,
-                            findings,
-                        }),
-                        Object::Binding(_) => w.summary().bindings += 1,
-                    }
-                }
-            }
+            Ok(Loaded::Kubernetes(f)) => k8s.take(&name, f, w.summary()),
         },
     );
     // Aggregated ClusterRoles are linted on the rules they were given, not on what aggregation adds (the
-    // selected roles are linted themselves); aggregation findings still say what resolution found.
-    let mut resolved: Vec<K8sRole> = kept.iter().map(|k| k.role.clone()).collect();
-    for (i, f) in k8seval::resolve_aggregation(&mut resolved) {
-        if f.code == "aggregation-unresolved" {
-            kept[i].findings.push(f);
-        }
-    }
-    for k in kept {
+    // selected roles are linted themselves); resolution only says when nothing among the inputs matches.
+    k8s.aggregate(false, |f| f.code == "aggregation-unresolved");
+    for k in k8s.roles {
         let mut findings = k.findings;
         findings.extend(crate::lint::lint_k8s(&k.role, api));
         note(&findings);

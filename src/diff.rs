@@ -28,6 +28,16 @@ pub struct Difference {
     pub b: Value,
 }
 
+impl Difference {
+    fn new(field: &str, a: impl Serialize, b: impl Serialize) -> Difference {
+        Difference {
+            field: field.to_string(),
+            a: json!(a),
+            b: json!(b),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffReport {
     pub platform: &'static str,
@@ -230,33 +240,22 @@ pub fn azure(fa: &str, a: &RoleDefinition, fb: &str, b: &RoleDefinition) -> Diff
         .filter(|s| !sa.contains(&norm_scope(s)))
         .collect();
     if !only_a.is_empty() || !only_b.is_empty() {
-        d.differences.push(Difference {
-            field: "assignableScopes".into(),
-            a: json!(only_a),
-            b: json!(only_b),
-        });
+        d.differences
+            .push(Difference::new("assignableScopes", &only_a, &only_b));
     }
     if a.name != b.name {
-        d.cosmetic.push(Difference {
-            field: "name".into(),
-            a: json!(a.name),
-            b: json!(b.name),
-        });
+        d.cosmetic.push(Difference::new("name", &a.name, &b.name));
     }
     let id = |r: &RoleDefinition| r.id.as_ref().map(|s| s.to_ascii_lowercase());
     if id(a).is_some() && id(b).is_some() && id(a) != id(b) {
-        d.cosmetic.push(Difference {
-            field: "id".into(),
-            a: json!(a.id),
-            b: json!(b.id),
-        });
+        d.cosmetic.push(Difference::new("id", &a.id, &b.id));
     }
     if a.description != b.description {
-        d.cosmetic.push(Difference {
-            field: "description".into(),
-            a: json!(a.description),
-            b: json!(b.description),
-        });
+        d.cosmetic.push(Difference::new(
+            "description",
+            &a.description,
+            &b.description,
+        ));
     }
     d.settle()
 }
@@ -335,26 +334,20 @@ pub fn k8s(
         &mut d.only_in_b,
         &mut d.covered_by_wildcard,
     );
-    if a.kind() != b.kind() {
-        d.differences.push(Difference {
-            field: "kind".into(),
-            a: json!(a.kind().as_str()),
-            b: json!(b.kind().as_str()),
-        });
+    if a.kind != b.kind {
+        d.differences
+            .push(Difference::new("kind", a.kind.as_str(), b.kind.as_str()));
     }
     if a.namespace != b.namespace {
-        d.differences.push(Difference {
-            field: "metadata.namespace".into(),
-            a: json!(a.namespace),
-            b: json!(b.namespace),
-        });
+        d.differences.push(Difference::new(
+            "metadata.namespace",
+            &a.namespace,
+            &b.namespace,
+        ));
     }
     if a.name != b.name {
-        d.cosmetic.push(Difference {
-            field: "metadata.name".into(),
-            a: json!(a.name),
-            b: json!(b.name),
-        });
+        d.cosmetic
+            .push(Difference::new("metadata.name", &a.name, &b.name));
     }
     if a.aggregation != b.aggregation {
         let sel = |r: &K8sRole| {
@@ -362,11 +355,8 @@ pub fn k8s(
                 .as_ref()
                 .map(|s| s.iter().map(|x| x.describe()).collect::<Vec<_>>())
         };
-        d.differences.push(Difference {
-            field: "aggregationRule".into(),
-            a: json!(sel(a)),
-            b: json!(sel(b)),
-        });
+        d.differences
+            .push(Difference::new("aggregationRule", sel(a), sel(b)));
     }
     // Bindings: paired in order (each file usually has one); subjects as sets, defaults applied.
     let subjects = |bs: &[&K8sBinding]| {
@@ -382,11 +372,8 @@ pub fn k8s(
     if sa != sb {
         let only_a: Vec<&String> = sa.iter().filter(|s| !sb.contains(s)).collect();
         let only_b: Vec<&String> = sb.iter().filter(|s| !sa.contains(s)).collect();
-        d.differences.push(Difference {
-            field: "subjects".into(),
-            a: json!(only_a),
-            b: json!(only_b),
-        });
+        d.differences
+            .push(Difference::new("subjects", &only_a, &only_b));
     }
     let where_bound = |bs: &[&K8sBinding]| {
         let mut v: Vec<String> = bs.iter().map(|b| b.display_scope()).collect();
@@ -396,19 +383,15 @@ pub fn k8s(
     };
     let (wa, wb) = (where_bound(a_bindings), where_bound(b_bindings));
     if wa != wb {
-        d.differences.push(Difference {
-            field: "bindings".into(),
-            a: json!(wa),
-            b: json!(wb),
-        });
+        d.differences.push(Difference::new("bindings", &wa, &wb));
     }
     let names = |bs: &[&K8sBinding]| bs.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
     if names(a_bindings) != names(b_bindings) && !a_bindings.is_empty() && !b_bindings.is_empty() {
-        d.cosmetic.push(Difference {
-            field: "binding names".into(),
-            a: json!(names(a_bindings)),
-            b: json!(names(b_bindings)),
-        });
+        d.cosmetic.push(Difference::new(
+            "binding names",
+            names(a_bindings),
+            names(b_bindings),
+        ));
     }
     d.settle()
 }

@@ -42,3 +42,12 @@ impl Finding {
         self
     }
 }
+
+/// The findings of one object of a file: those about the whole file (`None`) and those about object `i`.
+pub fn for_object(findings: &[(Option<usize>, Finding)], i: usize) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|(r, _)| r.is_none() || *r == Some(i))
+        .map(|(_, f)| f.clone())
+        .collect()
+}

@@ -68,17 +68,55 @@ fn known_bad(catalogue: &Catalogue) -> Vec<(String, Option<String>, String)> {
     out
 }
 
-/// Lints one Azure role definition. `operations`: the user's catalogue, when given.
-pub fn lint_azure(
-    role: &RoleDefinition,
-    operations: Option<&Operations>,
-    catalogue: &Catalogue,
-) -> Vec<Finding> {
+/// Lints Azure role definitions. Built once per run: the catalogue's known-bad strings and, with a user
+/// operations catalogue, its names grouped by provider namespace (for did-you-mean).
+pub struct AzureLinter<'o> {
+    bad: Vec<(String, Option<String>, String)>,
+    operations: Option<&'o Operations>,
+    /// Folded provider namespace → the operation names under it, in catalogue order.
+    by_provider: std::collections::BTreeMap<String, Vec<&'o str>>,
+}
+
+impl<'o> AzureLinter<'o> {
+    pub fn new(catalogue: &Catalogue, operations: Option<&'o Operations>) -> AzureLinter<'o> {
+        let mut by_provider: std::collections::BTreeMap<String, Vec<&'o str>> =
+            std::collections::BTreeMap::new();
+        for info in operations.iter().flat_map(|o| o.iter()) {
+            by_provider
+                .entry(namespace_of(&info.name))
+                .or_default()
+                .push(info.name.as_str());
+        }
+        AzureLinter {
+            bad: known_bad(catalogue),
+            operations,
+            by_provider,
+        }
+    }
+
+    /// Lints one Azure role definition.
+    pub fn lint(&self, role: &RoleDefinition) -> Vec<Finding> {
+        lint_azure(role, self)
+    }
+
+    /// The closest known operation: among the operations of the same provider namespace, or of the closest
+    /// namespace when the namespace itself is unknown (`Microsoft.Resource` → `Microsoft.Resources`).
+    fn suggest(&self, a: &str) -> Option<&'o str> {
+        let mut ns = namespace_of(a);
+        if !self.by_provider.contains_key(&ns) {
+            let providers: Vec<&str> = self.by_provider.keys().map(String::as_str).collect();
+            ns = crate::text::closest(&ns, &providers)?.to_string();
+        }
+        crate::text::closest(a, self.by_provider.get(&ns)?)
+    }
+}
+
+fn namespace_of(s: &str) -> String {
+    s.split('/').next().unwrap_or("").to_ascii_lowercase()
+}
+
+fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
     let mut out = Vec::new();
-    let bad = known_bad(catalogue);
-    let names: Vec<&str> = operations
-        .map(|o| o.iter().map(|i| i.name.as_str()).collect())
-        .unwrap_or_default();
     let mut has_data = false;
     for block in &role.permissions {
         has_data |= !block.data_actions.is_empty();
@@ -95,7 +133,7 @@ pub fn lint_azure(
         ] {
             let mut seen: Vec<String> = Vec::new();
             for a in entries {
-                lint_entry(a, list, plane, allow, operations, &names, &bad, &mut out);
+                lint_entry(a, list, plane, allow, linter, &mut out);
                 let folded = a.to_ascii_lowercase();
                 if seen.contains(&folded) {
                     out.push(finding(
@@ -146,15 +184,12 @@ pub fn lint_azure(
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn lint_entry(
     a: &str,
     list: &str,
     plane: Plane,
     allow: bool,
-    operations: Option<&Operations>,
-    names: &[&str],
-    bad: &[(String, Option<String>, String)],
+    linter: &AzureLinter,
     out: &mut Vec<Finding>,
 ) {
     let problems = pattern::syntax_problems(a);
@@ -183,7 +218,7 @@ fn lint_entry(
             format!("{list} entry {a:?} uses a wildcard over Azure Container Registry permissions; ACR's repository-scoped roles take explicit permissions"),
         ));
     }
-    if let Some((_, instead, reason)) = bad.iter().find(|b| b.0.eq_ignore_ascii_case(a)) {
+    if let Some((_, instead, reason)) = linter.bad.iter().find(|b| b.0.eq_ignore_ascii_case(a)) {
         let hint = instead
             .as_ref()
             .map(|i| format!("; did you mean {i}?"))
@@ -197,7 +232,7 @@ fn lint_entry(
         ));
         return;
     }
-    let Some(ops) = operations else {
+    let Some(ops) = linter.operations else {
         return;
     };
     let p = Pattern::new(a);
@@ -242,7 +277,8 @@ fn lint_entry(
         )),
         Some(_) => {}
         None => {
-            let guess = suggest(a, ops, names)
+            let guess = linter
+                .suggest(a)
                 .map(|g| format!("; did you mean {g}?"))
                 .unwrap_or_default();
             out.push(finding(
@@ -251,21 +287,6 @@ fn lint_entry(
             ));
         }
     }
-}
-
-/// The closest known operation: among the operations of the same provider namespace, or of the closest
-/// namespace when the namespace itself is unknown (`Microsoft.Resource` → `Microsoft.Resources`).
-fn suggest<'a>(a: &str, ops: &Operations, names: &[&'a str]) -> Option<&'a str> {
-    let ns_of = |s: &str| s.split('/').next().unwrap_or("").to_ascii_lowercase();
-    let mut ns = ns_of(a);
-    if !ops.has_provider(&ns) {
-        let mut providers: Vec<String> = names.iter().map(|n| ns_of(n)).collect();
-        providers.dedup();
-        let refs: Vec<&str> = providers.iter().map(String::as_str).collect();
-        ns = crate::text::closest(&ns, &refs)?.to_string();
-    }
-    let candidates: Vec<&str> = names.iter().copied().filter(|n| ns_of(n) == ns).collect();
-    crate::text::closest(a, &candidates)
 }
 
 const AUTHZ_WRITES: &[&str] = &[
@@ -369,7 +390,7 @@ pub fn lint_k8s(role: &K8sRole, api: &KubernetesApi) -> Vec<Finding> {
 }
 
 fn lint_rule(role: &K8sRole, r: &Rule, api: &KubernetesApi, out: &mut dyn FnMut(Finding)) {
-    let is_role = role.kind() == RoleKind::Role;
+    let is_role = role.kind == RoleKind::Role;
     if !r.non_resource_urls.is_empty() {
         if is_role {
             out(finding(

@@ -371,12 +371,7 @@ impl<'w> AuditWriter<'w> {
         s.push_str(text);
         self.written += 1;
         self.write(&s);
-        self.report.summary.roles += 1;
-        match covered {
-            Some(true) => self.report.summary.covered += 1,
-            Some(false) => self.report.summary.not_covered += 1,
-            None => {}
-        }
+        self.report.count(covered);
     }
 
     pub fn is_json(&self) -> bool {

@@ -277,7 +277,7 @@ pub fn allowed(grants: &[(&[Rule], &[Reach])], req: &ScopedRequest) -> bool {
 pub fn resolve_aggregation(roles: &mut [K8sRole]) -> Vec<(usize, Finding)> {
     let mut findings = Vec::new();
     let aggregated: Vec<usize> = (0..roles.len())
-        .filter(|&i| roles[i].kind() == RoleKind::ClusterRole && roles[i].aggregation.is_some())
+        .filter(|&i| roles[i].kind == RoleKind::ClusterRole && roles[i].aggregation.is_some())
         .collect();
     if aggregated.is_empty() {
         return findings;
@@ -289,7 +289,7 @@ pub fn resolve_aggregation(roles: &mut [K8sRole]) -> Vec<(usize, Finding)> {
         let matched: Vec<usize> = (0..roles.len())
             .filter(|&j| {
                 j != i
-                    && roles[j].kind() == RoleKind::ClusterRole
+                    && roles[j].kind == RoleKind::ClusterRole
                     && selectors.iter().any(|s| s.matches(&roles[j].labels))
             })
             .collect();
@@ -501,20 +501,20 @@ mod tests {
         };
         let mut roles = vec![
             K8sRole {
-                kind: Some(RoleKind::ClusterRole),
+                kind: RoleKind::ClusterRole,
                 name: "admin".into(),
                 aggregation: Some(vec![sel("to-admin")]),
                 ..Default::default()
             },
             K8sRole {
-                kind: Some(RoleKind::ClusterRole),
+                kind: RoleKind::ClusterRole,
                 name: "edit".into(),
                 labels: label("to-admin"),
                 aggregation: Some(vec![sel("to-edit")]),
                 ..Default::default()
             },
             K8sRole {
-                kind: Some(RoleKind::ClusterRole),
+                kind: RoleKind::ClusterRole,
                 name: "view".into(),
                 labels: label("to-edit"),
                 rules: vec![rule(&[""], &["pods"], &["get"])],

@@ -18,8 +18,9 @@ pub struct Rule {
     pub pos: Option<(usize, usize)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RoleKind {
+    #[default]
     Role,
     ClusterRole,
 }
@@ -88,7 +89,7 @@ impl Selector {
 /// A Role or ClusterRole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct K8sRole {
-    pub kind: Option<RoleKind>,
+    pub kind: RoleKind,
     pub name: String,
     pub namespace: Option<String>,
     pub labels: BTreeMap<String, String>,
@@ -100,13 +101,9 @@ pub struct K8sRole {
 }
 
 impl K8sRole {
-    pub fn kind(&self) -> RoleKind {
-        self.kind.unwrap_or(RoleKind::Role)
-    }
-
     /// `Role ns/name` or `ClusterRole name`.
     pub fn display(&self) -> String {
-        match (&self.kind(), &self.namespace) {
+        match (&self.kind, &self.namespace) {
             (RoleKind::Role, Some(ns)) => format!("Role {ns}/{}", self.name),
             (k, _) => format!("{} {}", k.as_str(), self.name),
         }

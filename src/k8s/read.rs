@@ -490,7 +490,7 @@ fn take_doc(
             }
         };
         file.objects.push(Object::Role(K8sRole {
-            kind: Some(rk),
+            kind: rk,
             name: obj_name,
             namespace,
             labels,
