@@ -670,3 +670,78 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         crate::exit::OK
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::k8s::model::RoleRef;
+
+    fn cluster_role() -> K8sRole {
+        K8sRole {
+            kind: RoleKind::ClusterRole,
+            name: "deployer".into(),
+            ..K8sRole::default()
+        }
+    }
+
+    fn binding(kind: BindingKind, namespace: Option<&str>) -> K8sBinding {
+        K8sBinding {
+            kind,
+            name: "b".into(),
+            namespace: namespace.map(str::to_string),
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".into(),
+                kind: "ClusterRole".into(),
+                name: "deployer".into(),
+            },
+            subjects: Vec::new(),
+            pos: None,
+        }
+    }
+
+    fn codes(j: &Judgement) -> Vec<&'static str> {
+        j.2.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn where_a_cluster_role_applies() {
+        let r = cluster_role();
+        // On its own, with --namespace: bound in N by a RoleBinding; without: cluster-wide.
+        let j = reaches(&r, &[], Some("shop"));
+        assert_eq!(j.0, vec![Reach::Namespace("shop".into())]);
+        assert_eq!(reaches(&r, &[], None).0, vec![Reach::Cluster]);
+        // A ClusterRoleBinding among the inputs: everywhere.
+        let crb = binding(BindingKind::ClusterRoleBinding, None);
+        assert_eq!(reaches(&r, &[crb], Some("shop")).0, vec![Reach::Cluster]);
+        // Only a RoleBinding elsewhere: applies there, not in N, and says so.
+        let rb = binding(BindingKind::RoleBinding, Some("web"));
+        let j = reaches(&r, std::slice::from_ref(&rb), Some("shop"));
+        assert_eq!(j.0, vec![Reach::Namespace("web".into())]);
+        assert_eq!(codes(&j), vec!["bound-elsewhere"]);
+        // A binding of another role changes nothing.
+        let mut other = rb;
+        other.role_ref.name = "other".into();
+        assert_eq!(
+            reaches(&r, &[other], Some("shop")).0,
+            vec![Reach::Namespace("shop".into())]
+        );
+    }
+
+    #[test]
+    fn where_a_role_applies() {
+        let mut r = K8sRole {
+            name: "deployer".into(),
+            namespace: Some("web".into()),
+            ..K8sRole::default()
+        };
+        let j = reaches(&r, &[], Some("shop"));
+        assert_eq!(j.0, vec![Reach::Namespace("web".into())]);
+        assert_eq!(j.1.as_deref(), Some("shop"));
+        assert_eq!(codes(&j), vec!["other-namespace"]);
+        assert!(reaches(&r, &[], None).2.is_empty());
+        r.namespace = None;
+        let j = reaches(&r, &[], Some("shop"));
+        assert_eq!(j.0, vec![Reach::Namespace("shop".into())]);
+        assert_eq!(codes(&j), vec!["namespace-assumed"]);
+    }
+}

@@ -362,7 +362,7 @@ pub fn k8s(
     let subjects = |bs: &[&K8sBinding]| {
         let mut v: Vec<String> = bs
             .iter()
-            .flat_map(|b| b.subjects.iter().map(|s| s.display()))
+            .flat_map(|b| b.subjects.iter().map(|s| s.key()))
             .collect();
         v.sort();
         v.dedup();

@@ -146,6 +146,21 @@ impl BindingSubject {
             _ => format!("{} {}", self.kind, self.name),
         }
     }
+
+    /// What identifies the subject for comparison: [`Self::display`], plus the `apiGroup` when it is not the
+    /// default for its kind (the API server rejects such a subject, so it is a real difference).
+    pub fn key(&self) -> String {
+        let default = if self.kind == "ServiceAccount" {
+            ""
+        } else {
+            RBAC_GROUP
+        };
+        if self.api_group == default {
+            self.display()
+        } else {
+            format!("{} (apiGroup {:?})", self.display(), self.api_group)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

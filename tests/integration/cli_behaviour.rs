@@ -157,3 +157,73 @@ fn kubernetes_yaml_parses_back() {
     assert_eq!(docs[0].metadata["name"], "1.0");
     assert_eq!(docs[0].metadata["namespace"], "on");
 }
+
+#[test]
+fn audit_walks_a_tree_with_a_symlink_loop_utf16_and_stdin() {
+    let dir = std::env::temp_dir().join(format!("rolegen-walk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub/.git")).unwrap();
+    // A loop: sub/back -> the tree's root.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("sub/back")).unwrap();
+    // PowerShell's Out-File default: UTF-16LE with a byte-order mark.
+    let role = std::fs::read_to_string(root().join("tests/cases/roles/web-wide.json")).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in role.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(dir.join("sub/role-utf16.json"), utf16).unwrap();
+    std::fs::write(dir.join("sub/.git/ignored.json"), "not json").unwrap();
+    std::fs::write(dir.join("workflow.yml"), "on: push\njobs: {}\n").unwrap();
+    std::fs::copy(
+        root().join("tests/cases/roles/k8s-seed-role.yaml"),
+        dir.join("rbac.yaml"),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "audit",
+            "--target",
+            "webapp,k8s",
+            "--format",
+            "json",
+            dir.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    assert_eq!(v["summary"]["roles"], 2, "{v}");
+    assert_eq!(
+        v["summary"]["skipped"], 1,
+        "the workflow file holds no role"
+    );
+    assert_eq!(v["results"][0]["role"], "Web deployer (wide)");
+    assert_eq!(v["results"][0]["covered"], true);
+    assert_eq!(v["results"][1]["platform"], "kubernetes");
+
+    // `-` reads Kubernetes YAML from stdin.
+    let mut child = Command::new(bin())
+        .args(["audit", "--target", "k8s", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let text = std::fs::read(dir.join("rbac.yaml")).unwrap();
+        child.stdin.take().unwrap().write_all(&text).unwrap();
+    }
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["results"][0]["file"], "<stdin>");
+    assert_eq!(v["results"][0]["role"], "Role default/cdp-qa-deployer-role");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
