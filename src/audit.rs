@@ -255,35 +255,65 @@ pub fn union(roles: &[&RoleDefinition]) -> RoleDefinition {
     }
 }
 
+/// One required (apiGroup, resource, verb) atom, with why and which target needs it.
+#[derive(Debug, Clone)]
+pub struct K8sItem {
+    pub group: String,
+    pub resource: String,
+    pub verb: String,
+    pub why: String,
+    pub target: String,
+    /// Whether (group, resource) is namespaced, looked up once.
+    pub namespaced: bool,
+}
+
 /// What the Kubernetes targets require: single (apiGroup, resource, verb) atoms with why and target.
 #[derive(Debug, Clone, Default)]
 pub struct K8sRequirements {
-    /// (apiGroup, resource, verb, why, target).
-    pub items: Vec<(String, String, String, String, String)>,
+    pub items: Vec<K8sItem>,
+    /// The items as one-atom rules (for excess), built once rather than for every role judged.
+    rules: Vec<Rule>,
 }
 
 impl K8sRequirements {
-    pub fn from_targets(targets: &[&Target], opts: &TargetOptions) -> K8sRequirements {
+    pub fn from_targets(
+        targets: &[&Target],
+        opts: &TargetOptions,
+        api: &KubernetesApi,
+    ) -> K8sRequirements {
         let mut r = K8sRequirements::default();
         for t in targets {
             for rule in &t.rules {
                 for verb in rule.verbs_for(opts) {
-                    if !r
-                        .items
-                        .iter()
-                        .any(|i| i.0 == rule.api_group && i.1 == rule.resource && i.2 == verb)
-                    {
-                        r.items.push((
-                            rule.api_group.clone(),
-                            rule.resource.clone(),
+                    if !r.items.iter().any(|i| {
+                        i.group == rule.api_group && i.resource == rule.resource && i.verb == verb
+                    }) {
+                        r.items.push(K8sItem {
+                            namespaced: k8seval::is_namespaced(
+                                api,
+                                &rule.api_group,
+                                &rule.resource,
+                            ),
+                            group: rule.api_group.clone(),
+                            resource: rule.resource.clone(),
                             verb,
-                            rule.why.clone(),
-                            t.target.clone(),
-                        ));
+                            why: rule.why.clone(),
+                            target: t.target.clone(),
+                        });
                     }
                 }
             }
         }
+        r.rules = r
+            .items
+            .iter()
+            .map(|i| Rule {
+                api_groups: vec![i.group.clone()],
+                resources: vec![i.resource.clone()],
+                verbs: vec![i.verb.clone()],
+                ..Rule::default()
+            })
+            .collect();
         r
     }
 
@@ -292,16 +322,8 @@ impl K8sRequirements {
     }
 
     /// The requirement as rules (one atom each), for excess.
-    pub fn rules(&self) -> Vec<Rule> {
-        self.items
-            .iter()
-            .map(|(g, r, v, _, _)| Rule {
-                api_groups: vec![g.clone()],
-                resources: vec![r.clone()],
-                verbs: vec![v.clone()],
-                ..Rule::default()
-            })
-            .collect()
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
     }
 }
 
@@ -316,11 +338,18 @@ pub fn audit_k8s(
     grants: &[(&[Rule], &[Reach])],
     namespace: Option<&str>,
     req: &K8sRequirements,
-    api: &KubernetesApi,
     findings: Vec<Finding>,
 ) -> RoleResult {
     let mut missing = Vec::new();
-    for (group, resource, verb, why, target) in &req.items {
+    for K8sItem {
+        group,
+        resource,
+        verb,
+        why,
+        target,
+        namespaced,
+    } in &req.items
+    {
         let is_ns_object = group.is_empty() && resource == "namespaces";
         let name = if is_ns_object && NAMED_VERBS.contains(&verb.as_str()) {
             namespace
@@ -335,12 +364,12 @@ pub fn audit_k8s(
         };
         let scoped = ScopedRequest {
             request,
-            namespace: k8seval::request_namespace(api, group, resource, name, namespace),
+            namespace: k8seval::request_namespace(*namespaced, group, resource, name, namespace),
         };
         if !k8seval::allowed(grants, &scoped) {
             let mut v = json!({"apiGroup": group, "resource": resource, "verb": verb});
             if let Some(ns) = namespace.filter(|n| !n.starts_with('<')) {
-                if k8seval::is_namespaced(api, group, resource) || name.is_some() {
+                if *namespaced || name.is_some() {
                     v["namespace"] = json!(ns);
                 }
             }
@@ -349,12 +378,8 @@ pub fn audit_k8s(
             missing.push(v);
         }
     }
-    let required = req.rules();
-    let mut all_rules: Vec<Rule> = Vec::new();
-    for (rules, _) in grants {
-        all_rules.extend(rules.iter().cloned());
-    }
-    let excess = k8seval::excess(&all_rules, &required)
+    let all_rules = grants.iter().flat_map(|(rules, _)| rules.iter());
+    let excess = k8seval::excess(all_rules, req.rules())
         .iter()
         .map(k8seval::Atom::to_json)
         .collect();

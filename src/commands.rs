@@ -176,7 +176,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
         read_only_quotas: a.read_only_quotas,
     };
     let azure_req = AzureRequirements::from_targets(&azure_targets, &options);
-    let k8s_req = K8sRequirements::from_targets(&k8s_targets, &options);
+    let k8s_req = K8sRequirements::from_targets(&k8s_targets, &options, api);
     let builtins = match (&a.builtin_roles, a.builtin.is_empty()) {
         (_, true) => None,
         (Some(p), false) => Some(BuiltinRoles::load(p)?),
@@ -289,7 +289,6 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
             &grants,
             namespace.as_deref(),
             &k8s_req,
-            api,
             findings,
         ));
     } else {
@@ -305,7 +304,6 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                 &grants,
                 namespace.as_deref(),
                 &k8s_req,
-                api,
                 findings,
             )
         };

@@ -244,14 +244,15 @@ pub struct ScopedRequest<'a> {
 
 /// The namespace the authorizer sees for a request on (group, resource) aimed at namespace `ns`: the
 /// namespace for namespaced resources; for the Namespace object itself, its own name; otherwise none.
+/// `namespaced` is [`is_namespaced`] of the pair.
 pub fn request_namespace<'a>(
-    api: &KubernetesApi,
+    namespaced: bool,
     group: &str,
     resource: &str,
     name: Option<&'a str>,
     ns: Option<&'a str>,
 ) -> Option<&'a str> {
-    if is_namespaced(api, group, resource) {
+    if namespaced {
         ns
     } else if group.is_empty() && (resource == "namespaces" || resource.starts_with("namespaces/"))
     {
@@ -378,7 +379,7 @@ pub fn resolve_aggregation(roles: &mut [K8sRole]) -> Vec<(usize, Finding)> {
 }
 
 /// Atoms of `rules` that `required` does not cover: explicit extras, and wildcards that reach beyond.
-pub fn excess(rules: &[Rule], required: &[Rule]) -> Vec<Atom> {
+pub fn excess<'r>(rules: impl IntoIterator<Item = &'r Rule>, required: &[Rule]) -> Vec<Atom> {
     // A literal one-atom requirement (no `*`, no names) covers exactly its own (group, resource, verb) with
     // any name, so those answer by lookup; anything else takes the general check.
     let is_literal = |q: &Rule| {
