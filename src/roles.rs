@@ -37,9 +37,10 @@ pub fn read(name: &str, text: &str, format: InputFormat) -> Result<Loaded> {
                 if !azure.roles.is_empty() {
                     return Ok(Loaded::Azure(azure));
                 }
-                // JSON without Azure roles: Kubernetes objects in JSON, or nothing.
-                return match k8sread::read(name, text) {
-                    Ok(k) if !k.objects.is_empty() => Ok(Loaded::Kubernetes(k)),
+                // JSON without Azure roles: Kubernetes objects in JSON, or nothing. The Kubernetes reader
+                // fails only on RBAC-kind objects it cannot read, which must be reported, not skipped.
+                return match k8sread::read(name, text)? {
+                    k if !k.objects.is_empty() => Ok(Loaded::Kubernetes(k)),
                     _ => Ok(Loaded::Nothing),
                 };
             }
