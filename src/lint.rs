@@ -546,19 +546,10 @@ fn is_special(group: &str, resource: &str, verb: &str) -> bool {
 }
 
 fn dangerous(r: &Rule) -> Vec<String> {
+    // A grant limited to some names is still dangerous: match everything but the names.
     let grants = |group: &str, resource: &str, verb: &str| {
-        crate::k8s::evaluate::rule_allows(
-            r,
-            &crate::k8s::evaluate::ResourceRequest {
-                group,
-                resource,
-                verb,
-                name: None,
-            },
-        ) || (!r.resource_names.is_empty()
-            && r.verbs.iter().any(|v| v == verb || v == "*")
-            && r.api_groups.iter().any(|g| g == group || g == "*")
-            && crate::k8s::evaluate::resource_matches(r, resource))
+        use crate::k8s::evaluate::{group_matches, resource_matches, verb_matches};
+        verb_matches(r, verb) && group_matches(r, group) && resource_matches(r, resource)
     };
     // Wildcard rules are reported once as wildcard-grant; these name what a specific grant allows.
     if r.verbs.iter().any(|v| v == "*") && r.resources.iter().any(|x| x == "*") {
