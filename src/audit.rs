@@ -53,6 +53,32 @@ impl AzureRequirements {
     }
 }
 
+/// Every finding code audit and the readers report (beside [`crate::lint::RULES`]): id, severity, meaning.
+/// The last three are not findings in the JSON shape but SARIF results made from `missing`, `conditional`
+/// and `excess`, so code scanning can show them.
+pub const CODES: &[(&str, Severity, &str)] = &[
+    ("scope-too-narrow", Severity::Error, "the role's widest assignable scope is below the scope the target needs"),
+    ("scope-not-checked", Severity::Info, "the assignable scopes are placeholders or expressions; scope reach was not checked"),
+    ("actions-grant-no-data-actions", Severity::Info, "wildcard actions, but data actions are missing: control and data planes are disjoint"),
+    ("admin-credential-path", Severity::Warning, "the role can fetch AKS cluster-admin credentials (listClusterAdminCredential), bypassing Azure RBAC for Kubernetes while local accounts are enabled"),
+    ("json-comments", Severity::Warning, "the JSON file has comments: PowerShell reads it, az and ARM reject it"),
+    ("unresolved-expression", Severity::Warning, "an ARM expression rolegen cannot evaluate; kept as text"),
+    ("not-a-list", Severity::Warning, "a permission list that is not a list"),
+    ("arm-parameter-default", Severity::Info, "an ARM parameter was read from its defaultValue"),
+    ("not-a-string", Severity::Error, "a permission entry that is not a string"),
+    ("deprecated-api-version", Severity::Warning, "rbac.authorization.k8s.io/v1beta1, removed in Kubernetes 1.22"),
+    ("namespace-assumed", Severity::Info, "a Role without metadata.namespace was judged in the namespace given"),
+    ("other-namespace", Severity::Warning, "the Role is in another namespace than the one it is judged in"),
+    ("bound-elsewhere", Severity::Warning, "the inputs bind the ClusterRole only in other namespaces"),
+    ("aggregation-resolved", Severity::Info, "the aggregationRule was resolved against ClusterRoles among the inputs"),
+    ("aggregation-unresolved", Severity::Warning, "nothing among the inputs matches the aggregationRule"),
+    ("aggregated-rules-replaced", Severity::Info, "listed rules of an aggregated ClusterRole, which the aggregation controller replaces"),
+    ("not-judged", Severity::Info, "no target of the role's platform was named, so the role was not judged"),
+    ("missing-permission", Severity::Error, "the role does not grant a permission the target needs"),
+    ("conditional-permission", Severity::Warning, "the role grants a permission the target needs only under an ABAC condition"),
+    ("excess-permission", Severity::Info, "the role grants more than the targets need"),
+];
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleResult {
     pub file: String,
@@ -63,6 +89,17 @@ pub struct RoleResult {
     pub conditional: Vec<Value>,
     pub excess: Vec<Value>,
     pub findings: Vec<Finding>,
+    /// Where the role starts in its file, when known (SARIF regions; not part of the JSON shape).
+    #[serde(skip)]
+    pub line: Option<usize>,
+}
+
+impl RoleResult {
+    /// Records where the role starts in its file.
+    pub fn at_line(mut self, line: Option<usize>) -> RoleResult {
+        self.line = line;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,6 +265,7 @@ pub fn audit_azure(
         conditional,
         excess,
         findings,
+        line: role.line,
     }
 }
 
@@ -394,5 +432,6 @@ pub fn audit_k8s(
         conditional: Vec::new(),
         excess,
         findings,
+        line: None,
     }
 }

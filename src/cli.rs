@@ -261,7 +261,7 @@ pub struct AuditArgs {
     pub builtin_roles: Option<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
-    pub format: TableOrJson,
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -298,7 +298,7 @@ pub struct LintArgs {
     pub input_format: crate::roles::InputFormat,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
-    pub format: TableOrJson,
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -322,6 +322,17 @@ pub struct DiffArgs {
 pub enum TableOrJson {
     Table,
     Json,
+}
+
+/// Output of audit and lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A summary table, then each role's details.
+    Table,
+    /// The audit result shape (README), written as results are known.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

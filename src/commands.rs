@@ -192,7 +192,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
     };
 
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let mut w = crate::report::AuditWriter::new(a.format == TableOrJson::Json, &mut stdout);
+    let mut w = crate::report::AuditWriter::new(a.format, &mut stdout);
     let mut together: Vec<(String, RoleDefinition, Vec<Finding>)> = Vec::new();
     let mut k8s = K8sInputs::default();
 
@@ -202,7 +202,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                          role: RoleDefinition,
                          findings: Vec<Finding>| {
         if azure_req.is_empty() {
-            w.push(not_judged(&file, &role.name, "azure", findings));
+            w.push(not_judged(&file, &role.name, "azure", findings).at_line(role.line));
         } else if a.together {
             together.push((file, role, findings));
         } else {
@@ -259,12 +259,10 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
         .collect();
     if k8s_req.is_empty() {
         for k in &kept {
-            w.push(not_judged(
-                &k.file,
-                &k.role.display(),
-                "kubernetes",
-                k.findings.clone(),
-            ));
+            w.push(
+                not_judged(&k.file, &k.role.display(), "kubernetes", k.findings.clone())
+                    .at_line(k.role.pos.map(|p| p.0)),
+            );
         }
     } else if a.together && !kept.is_empty() {
         let grants: Vec<(&[crate::k8s::model::Rule], &[Reach])> = kept
@@ -306,6 +304,7 @@ pub fn audit(a: AuditArgs, stdout: &mut dyn Write, _stderr: &mut dyn Write) -> R
                 &k8s_req,
                 findings,
             )
+            .at_line(k.role.pos.map(|p| p.0))
         };
         let threads = parallelism();
         let json = w.is_json();
@@ -368,6 +367,7 @@ fn not_judged(
         conditional: Vec::new(),
         excess: Vec::new(),
         findings,
+        line: None,
     }
 }
 
@@ -597,7 +597,7 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
     let deny: Severity = a.deny.into();
     let mut worst: Option<Severity> = None;
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let mut w = crate::report::AuditWriter::new(a.format == TableOrJson::Json, &mut stdout);
+    let mut w = crate::report::AuditWriter::new(a.format, &mut stdout);
     let expanded = inputs::expand(&a.inputs);
     for (arg, why) in expanded.errors {
         w.error(arg, why);
@@ -614,6 +614,7 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
             conditional: Vec::new(),
             excess: Vec::new(),
             findings,
+            line: None,
         };
     let mut note = |findings: &[Finding]| {
         for f in findings {
@@ -639,7 +640,7 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
                         }
                     }));
                     note(&findings);
-                    w.push(result(&name, role.name.clone(), "azure", findings));
+                    w.push(result(&name, role.name.clone(), "azure", findings).at_line(role.line));
                 }
             }
             Ok(Loaded::Kubernetes(f)) => k8s.take(&name, f, w.summary()),
@@ -652,7 +653,10 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         let mut findings = k.findings;
         findings.extend(crate::lint::lint_k8s(&k.role, api));
         note(&findings);
-        w.push(result(&k.file, k.role.display(), "kubernetes", findings));
+        w.push(
+            result(&k.file, k.role.display(), "kubernetes", findings)
+                .at_line(k.role.pos.map(|p| p.0)),
+        );
     }
     let code = w.finish()?;
     if saw_azure && operations.is_none() {

@@ -6,4 +6,5 @@ mod cli_behaviour;
 mod cli_cases;
 mod corpus;
 mod properties;
+mod sarif;
 mod support;

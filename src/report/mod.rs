@@ -1,5 +1,7 @@
 //! Human and machine renderings of rolegen's results.
 
+pub mod sarif;
+
 use serde_json::json;
 use tabled::settings::{object::Columns, Modify, Style, Width};
 use tabled::{Table, Tabled};
@@ -315,8 +317,10 @@ fn compact_missing(items: &[serde_json::Value]) -> Vec<(String, String)> {
 
 /// Writes an audit as it goes: with JSON, each result is written as soon as it is known (the document is
 /// the same as serializing the whole [`crate::audit::Report`] at once), so memory does not grow with the
-/// number of roles; the table needs every row before it can size its columns, so it keeps them.
+/// number of roles; the table needs every row before it can size its columns, and SARIF lists rules and
+/// results in one document, so they keep them.
 pub struct AuditWriter<'w> {
+    format: crate::cli::ReportFormat,
     json: bool,
     out: &'w mut dyn std::io::Write,
     report: crate::audit::Report,
@@ -325,9 +329,13 @@ pub struct AuditWriter<'w> {
 }
 
 impl<'w> AuditWriter<'w> {
-    pub fn new(json: bool, out: &'w mut dyn std::io::Write) -> AuditWriter<'w> {
+    pub fn new(
+        format: crate::cli::ReportFormat,
+        out: &'w mut dyn std::io::Write,
+    ) -> AuditWriter<'w> {
         AuditWriter {
-            json,
+            format,
+            json: format == crate::cli::ReportFormat::Json,
             out,
             report: crate::audit::Report::default(),
             written: 0,
@@ -396,7 +404,10 @@ impl<'w> AuditWriter<'w> {
             s.push('\n');
             self.write(&s);
         } else {
-            let text = audit_table(&self.report);
+            let text = match self.format {
+                crate::cli::ReportFormat::Sarif => sarif::render(&self.report),
+                _ => audit_table(&self.report),
+            };
             self.write(&text);
         }
         if self.failed.is_none() {
