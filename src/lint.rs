@@ -5,7 +5,7 @@
 //! Facts: ../shared/reference/azure-rbac.md §2–3 (grammar, one `*`, scopes, planes, unknown operations) and
 //! ../shared/reference/k8s-rbac.md §1.2, §3, §6, §8 (validation, matching, served resources, dangerous grants).
 
-use crate::azure::model::{PermissionBlock, RoleDefinition};
+use crate::azure::model::{List, PermissionBlock, RoleDefinition};
 use crate::azure::operations::Operations;
 use crate::azure::pattern::{self, Pattern, SyntaxProblem};
 use crate::catalogue::{Catalogue, Plane};
@@ -101,7 +101,7 @@ impl<'o> AzureLinter<'o> {
 
     /// The closest known operation: among the operations of the same provider namespace, or of the closest
     /// namespace when the namespace itself is unknown (`Microsoft.Resource` → `Microsoft.Resources`).
-    fn suggest(&self, a: &str) -> Option<&'o str> {
+    pub fn suggest(&self, a: &str) -> Option<&'o str> {
         let mut ns = namespace_of(a);
         if !self.by_provider.contains_key(&ns) {
             let providers: Vec<&str> = self.by_provider.keys().map(String::as_str).collect();
@@ -118,21 +118,42 @@ fn namespace_of(s: &str) -> String {
 fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut has_data = false;
-    for block in &role.permissions {
+    for (b, block) in role.permissions.iter().enumerate() {
         has_data |= !block.data_actions.is_empty();
-        for (list, entries, plane, allow) in [
-            ("Actions", &block.actions, Plane::Control, true),
-            ("NotActions", &block.not_actions, Plane::Control, false),
-            ("DataActions", &block.data_actions, Plane::Data, true),
+        for (list, kind, entries, plane, allow) in [
+            (
+                "Actions",
+                List::Actions,
+                &block.actions,
+                Plane::Control,
+                true,
+            ),
+            (
+                "NotActions",
+                List::NotActions,
+                &block.not_actions,
+                Plane::Control,
+                false,
+            ),
+            (
+                "DataActions",
+                List::DataActions,
+                &block.data_actions,
+                Plane::Data,
+                true,
+            ),
             (
                 "NotDataActions",
+                List::NotDataActions,
                 &block.not_data_actions,
                 Plane::Data,
                 false,
             ),
         ] {
             let mut seen: Vec<String> = Vec::new();
-            for a in entries {
+            for (i, a) in entries.iter().enumerate() {
+                let at = role.spans.get(b, kind, i);
+                let from = out.len();
                 lint_entry(a, list, plane, allow, linter, &mut out);
                 let folded = a.to_ascii_lowercase();
                 if seen.contains(&folded) {
@@ -143,13 +164,17 @@ fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
                 } else {
                     seen.push(folded);
                 }
+                for f in &mut out[from..] {
+                    *f = f.clone().at(at);
+                }
             }
         }
-        lint_block_risks(block, role, &mut out);
+        lint_block_risks(block, b, role, &mut out);
     }
     // Assignable scopes.
     let mut mgs = 0;
-    for s in &role.assignable_scopes {
+    for (i, s) in role.assignable_scopes.iter().enumerate() {
+        let from = out.len();
         let t = s.trim();
         if t == "/" && !role.builtin {
             out.push(finding(
@@ -173,6 +198,10 @@ fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
                     format!("assignable scope {s:?} is a management group, and the role has data actions: it can be created but not assigned there"),
                 ));
             }
+        }
+        let at = role.spans.get(0, List::AssignableScopes, i);
+        for f in &mut out[from..] {
+            *f = f.clone().at(at);
         }
     }
     if mgs > 1 {
@@ -297,20 +326,34 @@ const AUTHZ_WRITES: &[&str] = &[
     "Microsoft.Authorization/locks/delete",
 ];
 
-fn lint_block_risks(block: &PermissionBlock, role: &RoleDefinition, out: &mut Vec<Finding>) {
-    for (list, entries) in [
-        ("Actions", &block.actions),
-        ("DataActions", &block.data_actions),
+fn lint_block_risks(
+    block: &PermissionBlock,
+    b: usize,
+    role: &RoleDefinition,
+    out: &mut Vec<Finding>,
+) {
+    // The first Actions entry matching `op`, to point at.
+    let entry_of = |op: &str| {
+        block
+            .actions
+            .iter()
+            .position(|a| Pattern::new(a).matches(op))
+            .and_then(|i| role.spans.get(b, List::Actions, i))
+    };
+    for (list, kind, entries) in [
+        ("Actions", List::Actions, &block.actions),
+        ("DataActions", List::DataActions, &block.data_actions),
     ] {
-        for a in entries {
+        for (i, a) in entries.iter().enumerate() {
             let t = a.trim();
             let whole_provider = t
                 .split_once('/')
                 .is_some_and(|(ns, rest)| rest == "*" && ns.contains('.'));
             if t == "*" || whole_provider {
-                out.push(finding(
-                    "wildcard-grant",
-                    format!(
+                out.push(
+                    finding(
+                        "wildcard-grant",
+                        format!(
                         "{list} grants {t:?}: every operation of {}, including those added later{}",
                         if t == "*" {
                             "every provider"
@@ -323,7 +366,9 @@ fn lint_block_risks(block: &PermissionBlock, role: &RoleDefinition, out: &mut Ve
                             " (NotActions trim it, but it still grants tomorrow's operations)"
                         }
                     ),
-                ));
+                    )
+                    .at(role.spans.get(b, kind, i)),
+                );
             }
         }
     }
@@ -356,26 +401,32 @@ fn lint_block_risks(block: &PermissionBlock, role: &RoleDefinition, out: &mut Ve
             out.push(finding(
                 "owner-equivalent",
                 "Actions grant \"*\" and nothing in NotActions removes Microsoft.Authorization writes: the role can assign itself any role, as Owner can".into(),
-            ));
+            ).at(entry_of("Microsoft.Authorization/roleAssignments/write")));
             return;
         }
     }
     if !escalating.is_empty() {
-        out.push(finding(
-            "privilege-escalation",
-            format!(
-                "the role grants {}: whoever holds it can grant access, including to itself",
-                escalating.join(", ")
-            ),
-        ));
-    } else if block.actions.iter().any(|a| {
+        out.push(
+            finding(
+                "privilege-escalation",
+                format!(
+                    "the role grants {}: whoever holds it can grant access, including to itself",
+                    escalating.join(", ")
+                ),
+            )
+            .at(entry_of(escalating[0])),
+        );
+    } else if let Some(i) = block.actions.iter().position(|a| {
         let l = a.to_ascii_lowercase();
         l.starts_with("microsoft.authorization/") && (l.ends_with("/write") || l.ends_with("/*"))
     }) {
-        out.push(finding(
-            "privilege-escalation",
-            "the role writes under Microsoft.Authorization (policies, locks or access)".into(),
-        ));
+        out.push(
+            finding(
+                "privilege-escalation",
+                "the role writes under Microsoft.Authorization (policies, locks or access)".into(),
+            )
+            .at(role.spans.get(b, List::Actions, i)),
+        );
     }
 }
 

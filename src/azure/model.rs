@@ -13,6 +13,39 @@ pub struct PermissionBlock {
     pub condition: Option<String>,
 }
 
+/// Which list of a role an entry sits in, for [`Spans`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    Actions,
+    NotActions,
+    DataActions,
+    NotDataActions,
+    AssignableScopes,
+}
+
+/// Where each permission entry and assignable scope was read: (block, list, index) → 1-based (line,
+/// column). Layout, not meaning: two roles that differ only here compare equal.
+#[derive(Debug, Clone, Default)]
+pub struct Spans(std::collections::HashMap<(usize, List, usize), (usize, usize)>);
+
+impl PartialEq for Spans {
+    fn eq(&self, _: &Spans) -> bool {
+        true
+    }
+}
+
+impl Eq for Spans {}
+
+impl Spans {
+    pub fn get(&self, block: usize, list: List, index: usize) -> Option<(usize, usize)> {
+        self.0.get(&(block, list, index)).copied()
+    }
+
+    pub fn set(&mut self, block: usize, list: List, index: usize, pos: (usize, usize)) {
+        self.0.insert((block, list, index), pos);
+    }
+}
+
 /// A role definition, whatever shape it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoleDefinition {
@@ -27,6 +60,8 @@ pub struct RoleDefinition {
     pub line: Option<usize>,
     /// A built-in role (`roleType: BuiltInRole`, or `IsCustom: false`): Azure's own, assignable at `/`.
     pub builtin: bool,
+    /// Where its entries were read (lint points at them).
+    pub spans: Spans,
     /// Which shape the role was read from (`portal`, `arm`, `cli`, `az-list`, `powershell`, …).
     pub shape: &'static str,
 }

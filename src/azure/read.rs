@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value};
 
-use super::model::{Finding, PermissionBlock, RoleDefinition, Severity};
+use super::model::{Finding, List, PermissionBlock, RoleDefinition, Severity, Spans};
 use crate::error::{Error, Result};
 
 /// What a file held.
@@ -65,6 +65,15 @@ pub fn read(name: &str, text: &str) -> Result<AzureFile> {
         text,
         params: Map::new(),
         file: &mut file,
+        newlines: text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect(),
+        window: 0,
+        reach: 0,
+        spans: Spans::default(),
     };
     ctx.walk(&value, 0);
     Ok(file)
@@ -75,6 +84,15 @@ struct Ctx<'a> {
     /// ARM template parameters in scope.
     params: Map<String, Value>,
     file: &'a mut AzureFile,
+    /// Byte offsets of the text's newlines, for line and column.
+    newlines: Vec<usize>,
+    /// Where the current role's strings are searched from: roles are read in document order, so a role's
+    /// strings lie after everything found for the roles before it (JSON values carry no positions).
+    window: usize,
+    /// The furthest byte found so far.
+    reach: usize,
+    /// Positions of the current role's entries.
+    spans: Spans,
 }
 
 /// Case-insensitive key lookup.
@@ -168,9 +186,36 @@ impl Ctx<'_> {
         }
     }
 
-    fn pos_of(&self, needle: &str) -> Option<(usize, usize)> {
+    /// Byte offset of the JSON string `needle` at or after `from` (else anywhere), and its end.
+    fn find(&self, needle: &str, from: usize) -> Option<(usize, usize)> {
         let quoted = serde_json::to_string(needle).ok()?;
-        self.text.find(&quoted).map(|i| line_col(self.text, i))
+        let after = self
+            .text
+            .get(from..)
+            .and_then(|t| t.find(&quoted))
+            .map(|i| i + from);
+        let i = after.or_else(|| self.text.find(&quoted))?;
+        Some((i, i + quoted.len()))
+    }
+
+    /// 1-based line and column (in characters) of byte offset `i`.
+    fn line_col(&self, i: usize) -> (usize, usize) {
+        let line = self.newlines.partition_point(|&n| n < i);
+        let start = if line == 0 {
+            0
+        } else {
+            self.newlines[line - 1] + 1
+        };
+        let col = self.text.get(start..i).map_or(0, |t| t.chars().count()) + 1;
+        (line + 1, col)
+    }
+
+    fn pos_of(&mut self, needle: &str) -> Option<(usize, usize)> {
+        let (i, end) = self.find(needle, self.window)?;
+        if i >= self.window {
+            self.reach = self.reach.max(end);
+        }
+        Some(self.line_col(i))
     }
 
     fn finding(&mut self, role: usize, f: Finding) {
@@ -185,6 +230,7 @@ impl Ctx<'_> {
                     if let Some(Value::Object(p)) = self.params.get(&name.to_ascii_lowercase()) {
                         if let Some(d) = get(p, "defaultValue") {
                             let d = d.clone();
+                            let pos = self.pos_of(s);
                             self.finding(
                                 role,
                                 Finding::new(
@@ -192,7 +238,7 @@ impl Ctx<'_> {
                                     Severity::Info,
                                     format!("{what} is `{s}`; audited with the parameter's defaultValue"),
                                 )
-                                .at(self.pos_of(s)),
+                                .at(pos),
                             );
                             return Some(d);
                         }
@@ -214,7 +260,13 @@ impl Ctx<'_> {
         Some(v.clone())
     }
 
-    fn string_list(&mut self, obj: &Map<String, Value>, key: &str, role: usize) -> Vec<String> {
+    fn string_list(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        role: usize,
+        slot: (usize, List),
+    ) -> Vec<String> {
         let Some(v) = get(obj, key) else {
             return Vec::new();
         };
@@ -225,8 +277,20 @@ impl Ctx<'_> {
             Value::Null => Vec::new(),
             Value::Array(items) => {
                 let mut out = Vec::new();
+                let mut cursor = self.window;
                 for i in items {
                     let resolved = self.resolve(&i, role, key);
+                    if let Value::String(written) = &i {
+                        // Entries of a list are in document order: each is searched after the one before.
+                        if let Some((at, end)) = self.find(written, cursor) {
+                            if at >= cursor {
+                                cursor = end;
+                                self.reach = self.reach.max(end);
+                            }
+                            let pos = self.line_col(at);
+                            self.spans.set(slot.0, slot.1, out.len(), pos);
+                        }
+                    }
                     match (resolved, &i) {
                         (Some(Value::String(s)), _) => out.push(s),
                         (Some(Value::Array(inner)), _) => out.extend(
@@ -250,12 +314,16 @@ impl Ctx<'_> {
                 out
             }
             Value::String(s) => {
+                let pos = self.pos_of(&s);
+                if let Some(p) = pos {
+                    self.spans.set(slot.0, slot.1, 0, p);
+                }
                 let f = Finding::new(
                     "not-a-list",
                     Severity::Warning,
                     format!("`{key}` is a string, not a list; read as a list of one"),
                 )
-                .at(self.pos_of(&s));
+                .at(pos);
                 self.finding(role, f);
                 vec![s]
             }
@@ -271,12 +339,17 @@ impl Ctx<'_> {
         }
     }
 
-    fn block(&mut self, obj: &Map<String, Value>, role: usize) -> PermissionBlock {
+    fn block(&mut self, obj: &Map<String, Value>, role: usize, index: usize) -> PermissionBlock {
         PermissionBlock {
-            actions: self.string_list(obj, "actions", role),
-            not_actions: self.string_list(obj, "notActions", role),
-            data_actions: self.string_list(obj, "dataActions", role),
-            not_data_actions: self.string_list(obj, "notDataActions", role),
+            actions: self.string_list(obj, "actions", role, (index, List::Actions)),
+            not_actions: self.string_list(obj, "notActions", role, (index, List::NotActions)),
+            data_actions: self.string_list(obj, "dataActions", role, (index, List::DataActions)),
+            not_data_actions: self.string_list(
+                obj,
+                "notDataActions",
+                role,
+                (index, List::NotDataActions),
+            ),
             condition: get_str(obj, "condition")
                 .filter(|c| !c.trim().is_empty())
                 .map(str::to_string),
@@ -285,6 +358,8 @@ impl Ctx<'_> {
 
     fn role(&mut self, outer: &Map<String, Value>, shape: &'static str) {
         let role = self.file.roles.len();
+        self.window = self.reach;
+        self.spans = Spans::default();
         // Shapes A/B keep the definition under `properties`.
         let body = match get(outer, "properties") {
             Some(Value::Object(p))
@@ -325,7 +400,8 @@ impl Ctx<'_> {
             Some(Value::Array(blocks)) => {
                 for b in blocks {
                     if let Value::Object(bo) = b {
-                        permissions.push(self.block(bo, role));
+                        let index = permissions.len();
+                        permissions.push(self.block(bo, role, index));
                     }
                 }
             }
@@ -334,11 +410,11 @@ impl Ctx<'_> {
                     body,
                     &["actions", "dataActions", "notActions", "notDataActions"],
                 ) {
-                    permissions.push(self.block(body, role));
+                    permissions.push(self.block(body, role, 0));
                 }
             }
         }
-        let scopes = self.string_list(body, "assignableScopes", role);
+        let scopes = self.string_list(body, "assignableScopes", role, (0, List::AssignableScopes));
         self.file.roles.push(RoleDefinition {
             name: if display.is_empty() {
                 "(unnamed)".into()
@@ -350,6 +426,7 @@ impl Ctx<'_> {
             permissions,
             assignable_scopes: scopes,
             line,
+            spans: std::mem::take(&mut self.spans),
             builtin: get_str(body, "roleType")
                 .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"))
                 || get(body, "IsCustom") == Some(&Value::Bool(false)),
