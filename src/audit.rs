@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::azure::evaluate::{self, Grant};
 use crate::azure::model::{Finding, PermissionBlock, RoleDefinition, Severity};
+use crate::azure::pattern::Pattern;
 use crate::azure::scope::level_of;
 use crate::catalogue::{Plane, ScopeNeed, Target, TargetOptions};
 use crate::k8s::api::KubernetesApi;
@@ -180,8 +181,9 @@ pub fn audit_azure(
     let mut missing = Vec::new();
     let mut conditional = Vec::new();
     let mut missing_data = 0;
+    let compiled = evaluate::Compiled::new(blocks);
     for (op, plane, why, target) in &req.items {
-        match evaluate::grant(blocks, op, *plane) {
+        match compiled.grant(&Pattern::new(op), *plane) {
             Grant::Granted => {}
             Grant::Conditional => {
                 let mut v = item(op, *plane);
@@ -213,7 +215,7 @@ pub fn audit_azure(
                 ),
             ));
         }
-        if evaluate::grant(blocks, ADMIN_CREDENTIAL, Plane::Control) == Grant::Granted {
+        if compiled.grant(&Pattern::new(ADMIN_CREDENTIAL), Plane::Control) == Grant::Granted {
             findings.push(Finding::new(
                 "admin-credential-path",
                 Severity::Warning,

@@ -80,6 +80,16 @@ Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could
 
 Exit codes: 0 nothing at or above --deny, 1 findings, 2 an input could not be read.")]
     Lint(LintArgs),
+    /// Explain an Azure operation or pattern (what it matches, who needs it, which built-in roles grant it),
+    /// or which built-in roles cover a target.
+    #[command(after_help = "Examples:
+  rolegen explain Microsoft.ContainerRegistry/registries/pull/read
+  rolegen explain --operations provider-operations/ 'Microsoft.Web/sites/slots/*/Read'
+  rolegen explain --builtin-roles builtin-roles.json Microsoft.Authorization/roleAssignments/write
+  rolegen explain --target aks --operations provider-operations/ --builtin-roles builtin-roles.json
+
+Exit codes: 0 answered, 1 the pattern matches no operation in --operations, 2 usage or input error.")]
+    Explain(ExplainArgs),
     /// Compare two roles of one platform by what they grant.
     #[command(after_help = "Examples:
   rolegen diff roles/deployer.json roles/deployer-prod.json
@@ -302,6 +312,36 @@ pub struct LintArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// An Azure operation, or a pattern with one `*` (e.g. `Microsoft.Web/sites/slots/*/Read`).
+    #[arg(
+        value_name = "OPERATION|PATTERN",
+        required_unless_present = "targets",
+        conflicts_with = "targets"
+    )]
+    pub operation: Option<String>,
+    /// Instead: the built-in roles that cover these Azure targets (comma-separated, or repeat the flag).
+    #[arg(short, long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// How the AKS cluster authorizes Kubernetes requests (with --target aks).
+    #[arg(long, value_enum, default_value = "azure")]
+    pub aks_authz: AksAuthzArg,
+    /// An `az provider operation list` dump, or a directory of `az provider operation show` outputs: lists the
+    /// operations a pattern matches and ranks roles by the operations they grant.
+    #[arg(long, value_name = "FILE|DIR", env = "ROLEGEN_OPERATIONS")]
+    pub operations: Option<PathBuf>,
+    /// An `az role definition list` dump of the built-in roles (default: a small embedded set).
+    #[arg(long, value_name = "FILE")]
+    pub builtin_roles: Option<PathBuf>,
+    /// How many candidate roles (or pairs) to show with --target.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The first role file (`-` reads stdin).
     pub a: String,
@@ -353,6 +393,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u
         Command::Audit(a) => crate::commands::audit(a, stdout, stderr),
         Command::Diff(a) => crate::commands::diff(a, stdout),
         Command::Lint(a) => crate::commands::lint(a, stdout, stderr),
+        Command::Explain(a) => crate::commands::explain(a, stdout),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "rolegen", &mut buf);

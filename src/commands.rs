@@ -673,6 +673,89 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
     })
 }
 
+pub fn explain(a: crate::cli::ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let catalogue = Catalogue::embedded()?;
+    if let Some(op) = &a.operation {
+        if op.trim().is_empty() {
+            return Err(Error::usage(
+                "explain needs an Azure operation or pattern, e.g. Microsoft.Web/sites/read",
+            ));
+        }
+        if op.matches('*').count() > 1 {
+            return Err(Error::usage(format!(
+                "{op:?} has {} wildcards; Azure allows one `*` per action, so it matches nothing",
+                op.matches('*').count()
+            )));
+        }
+    }
+    let targets = catalogue.resolve(&a.targets)?;
+    if let Some(t) = targets.iter().find(|t| t.platform != Platform::Azure) {
+        return Err(Error::usage(format!(
+            "explain --target takes Azure targets; {} is a Kubernetes target (see `rolegen catalog {}`)",
+            t.target, t.target
+        )));
+    }
+    let operations = match &a.operations {
+        Some(p) => Some(crate::azure::operations::Operations::load(p)?),
+        None => None,
+    };
+    let builtins = match &a.builtin_roles {
+        Some(p) => BuiltinRoles::load(p)?,
+        None => BuiltinRoles::embedded()?,
+    };
+    let source = if a.builtin_roles.is_some() {
+        builtins.source.clone()
+    } else {
+        format!(
+            "the {} embedded built-in roles; pass --builtin-roles for all",
+            builtins.roles.len()
+        )
+    };
+    let (text, code) = match &a.operation {
+        Some(op) => {
+            let mut e = crate::explain::explain_operation(
+                op,
+                catalogue,
+                operations.as_ref(),
+                &builtins.roles,
+                &source,
+            );
+            if e.operations_checked && e.matched.is_empty() && !e.wildcard {
+                let linter = crate::lint::AzureLinter::new(catalogue, operations.as_ref());
+                e.suggestion = linter.suggest(op.trim()).map(str::to_string);
+            }
+            let text = match a.format {
+                TableOrJson::Table => crate::report::explain_operation_text(&e),
+                TableOrJson::Json => crate::report::to_json(&e),
+            };
+            (text, e.exit_code())
+        }
+        None => {
+            let options = TargetOptions {
+                aks_authz: a.aks_authz.into(),
+                read_only_quotas: false,
+            };
+            let req = AzureRequirements::from_targets(&targets, &options);
+            let names: Vec<String> = targets.iter().map(|t| t.target.clone()).collect();
+            let e = crate::explain::explain_targets(
+                &names,
+                &req,
+                operations.as_ref(),
+                &builtins.roles,
+                &source,
+                a.top.max(1),
+            );
+            let text = match a.format {
+                TableOrJson::Table => crate::report::explain_targets_text(&e),
+                TableOrJson::Json => crate::report::to_json(&e),
+            };
+            (text, crate::exit::OK)
+        }
+    };
+    output::write_stdout(stdout, text.as_bytes())?;
+    Ok(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod cli;
 mod commands;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod finding;
 pub mod input;
 pub mod inputs;

@@ -26,30 +26,95 @@ fn lists(block: &PermissionBlock, plane: Plane) -> (&[String], &[String]) {
     }
 }
 
-/// Whether one block grants everything `required` (an operation or a pattern) can match.
-pub fn block_grants(block: &PermissionBlock, required: &Pattern, plane: Plane) -> bool {
-    let (allow, deny) = lists(block, plane);
-    allow.iter().any(|a| Pattern::new(a).covers(required))
-        && !deny.iter().any(|n| Pattern::new(n).overlaps(required))
+/// A role's permission blocks with their patterns parsed once, for judging many operations.
+pub struct Compiled {
+    blocks: Vec<CompiledBlock>,
+}
+
+struct CompiledBlock {
+    /// Allow and exclusion patterns, control plane first.
+    allow: [Vec<Pattern>; 2],
+    deny: [Vec<Pattern>; 2],
+    conditional: bool,
+}
+
+fn plane_index(plane: Plane) -> usize {
+    match plane {
+        Plane::Control => 0,
+        Plane::Data => 1,
+    }
+}
+
+impl Compiled {
+    pub fn new(blocks: &[PermissionBlock]) -> Compiled {
+        let parse = |l: &[String]| l.iter().map(|a| Pattern::new(a)).collect::<Vec<_>>();
+        Compiled {
+            blocks: blocks
+                .iter()
+                .map(|b| CompiledBlock {
+                    allow: [parse(&b.actions), parse(&b.data_actions)],
+                    deny: [parse(&b.not_actions), parse(&b.not_data_actions)],
+                    conditional: b.condition.is_some(),
+                })
+                .collect(),
+        }
+    }
+
+    /// How the blocks grant `required` (an operation or a pattern) in `plane`: one block must allow all of
+    /// it, and none of that block's exclusions may touch it.
+    pub fn grant(&self, required: &Pattern, plane: Plane) -> Grant {
+        let i = plane_index(plane);
+        let mut conditional = false;
+        for b in &self.blocks {
+            if b.allow[i].iter().any(|a| a.covers(required))
+                && !b.deny[i].iter().any(|n| n.overlaps(required))
+            {
+                if !b.conditional {
+                    return Grant::Granted;
+                }
+                conditional = true;
+            }
+        }
+        if conditional {
+            Grant::Conditional
+        } else {
+            Grant::Denied
+        }
+    }
+
+    /// How the blocks grant one concrete operation, given folded (the fast path of [`Compiled::grant`]).
+    pub fn grant_folded(&self, op: &str, plane: Plane) -> Grant {
+        let i = plane_index(plane);
+        let mut conditional = false;
+        for b in &self.blocks {
+            if b.allow[i].iter().any(|a| a.matches_folded(op))
+                && !b.deny[i].iter().any(|n| n.matches_folded(op))
+            {
+                if !b.conditional {
+                    return Grant::Granted;
+                }
+                conditional = true;
+            }
+        }
+        if conditional {
+            Grant::Conditional
+        } else {
+            Grant::Denied
+        }
+    }
+
+    /// Whether some allow pattern in `plane` could match an operation `p` matches (not whether it is granted).
+    pub fn touches(&self, p: &Pattern, plane: Plane) -> bool {
+        let i = plane_index(plane);
+        self.blocks
+            .iter()
+            .any(|b| b.allow[i].iter().any(|a| a.overlaps(p)))
+    }
 }
 
 /// How the union of `blocks` (one role, or several assigned together) grants `required`.
 pub fn grant(blocks: &[PermissionBlock], required: &str, plane: Plane) -> Grant {
-    let p = Pattern::new(required);
-    let mut conditional = false;
-    for b in blocks {
-        if block_grants(b, &p, plane) {
-            if b.condition.is_none() {
-                return Grant::Granted;
-            }
-            conditional = true;
-        }
-    }
-    if conditional {
-        Grant::Conditional
-    } else {
-        Grant::Denied
-    }
+    Compiled::new(blocks).grant(&Pattern::new(required), plane)
 }
 
 /// Allow patterns that reach beyond the requirements: explicit extras, and wildcards no requirement covers.

@@ -214,6 +214,13 @@ impl Operations {
             .filter_map(move |n| self.by_name.get(n))
     }
 
+    /// All operations with their folded names, in folded-name order.
+    pub fn iter_folded(&self) -> impl Iterator<Item = (&str, &OperationInfo)> {
+        self.sorted
+            .iter()
+            .filter_map(move |n| self.by_name.get(n).map(|i| (n.as_str(), i)))
+    }
+
     /// All operations, in folded-name order.
     pub fn iter(&self) -> impl Iterator<Item = &OperationInfo> {
         self.sorted.iter().filter_map(move |n| self.by_name.get(n))

@@ -437,3 +437,188 @@ pub fn render_result(r: &crate::audit::RoleResult) -> String {
     }
     s
 }
+
+/// Any serializable answer as pretty JSON, newline-terminated.
+pub fn to_json<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn role_list(roles: &[crate::explain::RoleGrant], counts: bool) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            let mut s = r.role.clone();
+            if counts {
+                s.push_str(&format!(" ({} of {}", r.granted, r.of));
+                if r.conditional > 0 {
+                    s.push_str(&format!("; {} more under a condition", r.conditional));
+                }
+                s.push(')');
+            } else if r.conditional > 0 {
+                s.push_str(" (under a condition)");
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `rolegen explain OPERATION` as text.
+pub fn explain_operation_text(e: &crate::explain::OperationExplanation) -> String {
+    let mut s = String::new();
+    let what = if e.wildcard { "pattern" } else { "operation" };
+    if e.operations_checked {
+        let n = e.matched.len();
+        s.push_str(&format!(
+            "{}: {what}; matches {} in the operations catalogue\n",
+            e.pattern,
+            match n {
+                0 => "no operation".to_string(),
+                1 => "1 operation".to_string(),
+                n => format!("{n} operations"),
+            }
+        ));
+        for m in &e.matched {
+            let desc = if m.description.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", m.description.trim())
+            };
+            s.push_str(&format!("  {:<14} {}{desc}\n", m.plane, m.name));
+        }
+        if let Some(g) = &e.suggestion {
+            s.push_str(&format!("  did you mean {g}?\n"));
+        }
+    } else {
+        s.push_str(&format!(
+            "{}: {what}; existence not checked (pass --operations, or set ROLEGEN_OPERATIONS, to list what it matches)\n",
+            e.pattern
+        ));
+    }
+    for x in &e.seed_errors {
+        let instead = x
+            .instead
+            .as_ref()
+            .map(|i| format!(" Use {i}."))
+            .unwrap_or_default();
+        let stop = if x.reason.ends_with('.') { "" } else { "." };
+        s.push_str(&format!(
+            "\nThe seed's {} (catalogue: {}) is not an Azure operation: {}{stop}{instead}\n",
+            x.source, x.target, x.reason
+        ));
+    }
+    if e.needed_by.is_empty() {
+        s.push_str("\nNo catalogue target needs it.\n");
+    } else {
+        s.push_str("\nNeeded by the catalogue:\n");
+        for n in &e.needed_by {
+            let rel = match n.relation {
+                "exact" => String::new(),
+                "covers" => " (the pattern covers it)".into(),
+                "within" => " (it covers the pattern)".into(),
+                _ => " (overlaps the pattern)".into(),
+            };
+            let cond = match n.condition {
+                Some("azure-rbac") => " [with --aks-authz azure]",
+                Some("kubernetes-rbac") => " [with --aks-authz kubernetes]",
+                _ => "",
+            };
+            s.push_str(&format!(
+                "  {:<7} {} [{}]{rel}{cond}\n          why: {}\n          see: {}\n",
+                n.target, n.permission, n.plane, n.why, n.provenance
+            ));
+        }
+    }
+    let of = if e.matched.len() > 1 {
+        format!("all {} matched operations", e.matched.len())
+    } else if e.wildcard && e.matched.is_empty() {
+        "the whole pattern".to_string()
+    } else {
+        "it".to_string()
+    };
+    s.push_str(&format!("\nBuilt-in roles ({}):\n", e.builtin_roles));
+    if !e.exists {
+        s.push_str("  none: no role grants an operation that does not exist (wildcards may match the string, but Azure rejects it in a role)\n");
+        return s;
+    }
+    if e.roles_all.is_empty() {
+        s.push_str(&format!("  none grants {of}\n"));
+    } else {
+        s.push_str(&format!(
+            "  grant {of}: {}\n",
+            role_list(&e.roles_all, false)
+        ));
+    }
+    if !e.roles_some.is_empty() {
+        let label = if e.matched.is_empty() {
+            "may grant part of it (an allow pattern overlaps it)"
+        } else {
+            "grant some"
+        };
+        s.push_str(&format!(
+            "  {label}: {}\n",
+            role_list(&e.roles_some, !e.matched.is_empty())
+        ));
+    }
+    s
+}
+
+fn candidate_line(i: usize, c: &crate::explain::Candidate) -> String {
+    let extra = match c.extra_operations {
+        Some(n) => format!("{n} operations beyond the requirement; "),
+        None => String::new(),
+    };
+    format!(
+        "  {}. {}  ({extra}{} allow pattern{} beyond it)\n",
+        i + 1,
+        c.roles.join(" + "),
+        c.excess_patterns,
+        if c.excess_patterns == 1 { "" } else { "s" }
+    )
+}
+
+/// `rolegen explain --target T` as text.
+pub fn explain_targets_text(e: &crate::explain::TargetExplanation) -> String {
+    let names = e.targets.join(", ");
+    let mut s = format!(
+        "{names} needs {} permissions; {} built-in roles considered ({})\n",
+        e.required, e.considered, e.builtin_roles
+    );
+    let by = if e.operations_checked {
+        "by operations granted beyond the requirement"
+    } else {
+        "by allow patterns beyond the requirement (pass --operations to rank by operations)"
+    };
+    if e.single_count > 0 {
+        s.push_str(&format!(
+            "\n{} built-in role{} cover{} {names}; smallest first, {by}:\n",
+            e.single_count,
+            if e.single_count == 1 { "" } else { "s" },
+            if e.single_count == 1 { "s" } else { "" },
+        ));
+        for (i, c) in e.single.iter().enumerate() {
+            s.push_str(&candidate_line(i, c));
+        }
+        return s;
+    }
+    s.push_str(&format!("\nNo single built-in role covers {names}.\n"));
+    if e.pair_count > 0 {
+        s.push_str(&format!(
+            "{} pairs of built-in roles do; smallest first, {by}:\n",
+            e.pair_count
+        ));
+        for (i, c) in e.pairs.iter().enumerate() {
+            s.push_str(&candidate_line(i, c));
+        }
+    } else if e.uncovered.is_empty() {
+        s.push_str("No pair covers it either; it takes three or more built-in roles (or a custom role: `rolegen azure --target ...`).\n");
+    } else {
+        s.push_str(&format!(
+            "No pair covers it either; no built-in role grants: {}. Use a custom role (`rolegen azure --target {names}`).\n",
+            e.uncovered.join(", ")
+        ));
+    }
+    s
+}

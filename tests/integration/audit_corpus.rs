@@ -450,3 +450,176 @@ fn lint_must_holds() {
     assert_eq!(v["errors"], serde_json::json!([]));
     assert_eq!(v["summary"]["roles"], 1232);
 }
+
+#[test]
+fn explain_must_holds() {
+    let Some(dir) = corpus("explain against the corpus catalogue") else {
+        return;
+    };
+    let ops = dir.join("azure/provider-operations");
+    let builtins = dir.join("azure/builtin-roles.json");
+    let (o, b) = (ops.to_str().unwrap(), builtins.to_str().unwrap());
+    let explain = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            "--format",
+            "json",
+            "--operations",
+            o,
+            "--builtin-roles",
+            b,
+        ];
+        args.extend_from_slice(extra);
+        json(&args)
+    };
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["role"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // The issue's figure: the webapp wildcard matches 71 operations of the catalogue.
+    let (code, e) = explain(&["Microsoft.Web/sites/slots/*/Read"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(e["matched"].as_array().unwrap().len(), 71);
+    let all = names(&e["roles_all"]);
+    for r in ["Reader", "Contributor", "Owner", "Website Contributor"] {
+        assert!(
+            all.iter().any(|a| a == r),
+            "{r} grants every slot read: {all:?}"
+        );
+    }
+    assert!(!all.iter().any(|a| a == "AcrPull"));
+    assert!(e["needed_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["target"] == "webapp" && n["relation"] == "exact"));
+
+    // Reverse lookup of one operation: role assignment writes are granted by Owner and User Access
+    // Administrator, not by Contributor (its NotActions remove Microsoft.Authorization/*/Write).
+    let (_, e) = explain(&["Microsoft.Authorization/roleAssignments/write"]);
+    let all = names(&e["roles_all"]);
+    assert!(all.iter().any(|a| a == "Owner"));
+    assert!(all.iter().any(|a| a == "User Access Administrator"));
+    assert!(!all.iter().any(|a| a == "Contributor"), "{all:?}");
+
+    // The seed's removed operation does not exist; exit 1 and no role grants it.
+    let (code, e) = explain(&["Microsoft.ContainerRegistry/registries/builds/read"]);
+    assert_eq!(code, Some(1));
+    assert!(e["roles_all"].as_array().unwrap().is_empty());
+
+    // AKS with its data actions: no single built-in role covers it; pairs do, each with an AKS RBAC role.
+    let (code, e) = explain(&["--target", "aks"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(e["single_count"], 0);
+    assert!(e["pair_count"].as_u64().unwrap() > 0);
+    for p in e["pairs"].as_array().unwrap() {
+        let roles: Vec<&str> = p["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert!(
+            roles
+                .iter()
+                .any(|r| r.starts_with("Azure Kubernetes Service RBAC")),
+            "{roles:?}"
+        );
+        assert!(p["extra_operations"].as_u64().is_some());
+    }
+
+    // Web App: Website Contributor is smaller than Contributor, which is smaller than Owner.
+    let (_, e) = explain(&["--target", "webapp", "--top", "50"]);
+    let order: Vec<String> = e["single"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["roles"][0].as_str().unwrap().to_string())
+        .collect();
+    let at = |n: &str| {
+        order
+            .iter()
+            .position(|o| o == n)
+            .unwrap_or_else(|| panic!("{n} not in {order:?}"))
+    };
+    assert!(at("Website Contributor") < at("Contributor"));
+    assert!(at("Contributor") < at("Owner"));
+}
+
+/// Lint points at entries: every recorded position of every Azure corpus role holds that entry's JSON
+/// string, and nearly every entry has one.
+#[test]
+fn azure_entry_positions_point_at_the_entry() {
+    use rolegen::azure::model::List;
+    let Some(dir) = corpus("Azure entry positions") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![dir.join("azure")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("provider-operations") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    let (mut entries, mut placed) = (0usize, 0usize);
+    for f in files {
+        let text = rolegen::input::read_text(&f).unwrap();
+        let name = f.display().to_string();
+        let Ok(file) = rolegen::azure::read::read(&name, &text) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        // Roles are laid out one after another: each role's entries come after the previous role's.
+        let mut previous_last = 0;
+        for role in &file.roles {
+            let (mut first, mut last) = (usize::MAX, 0);
+            let mut lists: Vec<(usize, List, &Vec<String>)> = Vec::new();
+            for (b, block) in role.permissions.iter().enumerate() {
+                lists.push((b, List::Actions, &block.actions));
+                lists.push((b, List::NotActions, &block.not_actions));
+                lists.push((b, List::DataActions, &block.data_actions));
+                lists.push((b, List::NotDataActions, &block.not_data_actions));
+            }
+            lists.push((0, List::AssignableScopes, &role.assignable_scopes));
+            for (b, list, items) in lists {
+                for (i, entry) in items.iter().enumerate() {
+                    entries += 1;
+                    let Some((line, col)) = role.spans.get(b, list, i) else {
+                        continue;
+                    };
+                    placed += 1;
+                    first = first.min(line);
+                    last = last.max(line);
+                    let at: String = lines[line - 1].chars().skip(col - 1).collect();
+                    let quoted = serde_json::to_string(entry).unwrap();
+                    assert!(
+                        at.starts_with(&quoted),
+                        "{name}:{line}:{col}: expected {quoted}, found {at:?}"
+                    );
+                }
+            }
+            if first != usize::MAX {
+                assert!(
+                    first >= previous_last,
+                    "{name}: role {} starts at line {first}, before the previous role ends ({previous_last})",
+                    role.name
+                );
+                previous_last = last;
+            }
+        }
+    }
+    assert!(entries > 10_000, "{entries}");
+    assert!(placed * 100 >= entries * 99, "{placed} of {entries} placed");
+    eprintln!("azure entry positions: {placed} of {entries} entries placed");
+}

@@ -123,8 +123,12 @@ proptest! {
             Grant::Denied
         };
         prop_assert_eq!(grant(&blocks, &op, Plane::Control), expected);
+        // The fast path explain uses for concrete operations agrees.
+        let compiled = rolegen::azure::evaluate::Compiled::new(&blocks);
+        prop_assert_eq!(compiled.grant_folded(&op.to_ascii_lowercase(), Plane::Control), expected);
         // Actions never grant data actions.
         prop_assert_eq!(grant(&blocks, &op, Plane::Data), Grant::Denied);
+        prop_assert_eq!(compiled.grant_folded(&op.to_ascii_lowercase(), Plane::Data), Grant::Denied);
     }
 
     /// A wildcard requirement is granted only when every operation it can match is granted, by one block.
