@@ -60,10 +60,17 @@ fn line_col(prefix: &[u8]) -> (usize, usize) {
     (line, col)
 }
 
-/// Reads and decodes a file.
+/// Reads and decodes a file. Plain UTF-8 (the common case) is taken over without a copy.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    decode(&path.display().to_string(), &bytes)
+    let bom = matches!(
+        bytes.get(..2),
+        Some([0xFF, 0xFE] | [0xFE, 0xFF] | [0xEF, 0xBB])
+    );
+    if bom {
+        return decode(&path.display().to_string(), &bytes);
+    }
+    String::from_utf8(bytes).or_else(|e| decode(&path.display().to_string(), e.as_bytes()))
 }
 
 #[cfg(test)]

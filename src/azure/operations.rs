@@ -41,23 +41,13 @@ impl OperationInfo {
     }
 }
 
-/// Every known operation, keyed by its folded name.
+/// Every known operation, sorted by folded name (binary search for lookups, a scan for patterns).
 #[derive(Debug, Default, Clone)]
 pub struct Operations {
-    by_name: HashMap<String, OperationInfo>,
+    /// (folded name, info); sorted and deduplicated by `finish`.
+    entries: Vec<(String, OperationInfo)>,
     /// Folded provider namespaces, for "unknown provider" diagnostics.
     providers: HashMap<String, String>,
-    /// Folded names in a stable (sorted) order, for pattern expansion.
-    sorted: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Dump<'a> {
-    #[serde(borrow)]
-    Many(Vec<ProviderDoc<'a>>),
-    #[serde(borrow)]
-    One(ProviderDoc<'a>),
 }
 
 #[derive(Deserialize)]
@@ -87,31 +77,61 @@ struct OperationDoc<'a> {
 }
 
 impl Operations {
-    /// Loads a dump file or a directory of per-provider files (`*.json`, in name order).
+    /// Loads a dump file or a directory of per-provider files (`*.json`, in name order). Files are read and
+    /// parsed on worker threads; the result does not depend on their number.
     pub fn load(path: &Path) -> Result<Operations> {
-        let mut ops = Operations::default();
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| Error::io(path, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        if !meta.is_dir() {
+            let mut ops = Operations::default();
+            ops.add_file(path)?;
+            ops.finish();
+            return Ok(ops);
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::io(path, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::input(format!(
+                "{}: the directory holds no *.json files; pass the output of `az provider operation list`, or a directory of `az provider operation show --namespace <ns>` outputs",
+                path.display()
+            )));
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len());
+        let per = files.len().div_ceil(threads);
+        let parts: Vec<Result<Operations>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(per)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        let mut part = Operations::default();
+                        for f in chunk {
+                            part.add_file(f)?;
+                        }
+                        Ok(part)
+                    })
                 })
                 .collect();
-            files.sort();
-            if files.is_empty() {
-                return Err(Error::input(format!(
-                    "{}: the directory holds no *.json files; pass the output of `az provider operation list`, or a directory of `az provider operation show --namespace <ns>` outputs",
-                    path.display()
-                )));
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        // Chunks are in file order, so the first spelling of a name stays the one from the first file.
+        let mut ops = Operations::default();
+        for part in parts {
+            let part = part?;
+            ops.entries.extend(part.entries);
+            for (k, v) in part.providers {
+                ops.providers.entry(k).or_insert(v);
             }
-            for f in files {
-                ops.add_file(&f)?;
-            }
-        } else {
-            ops.add_file(path)?;
         }
         ops.finish();
         Ok(ops)
@@ -122,23 +142,30 @@ impl Operations {
         self.add_text(&path.display().to_string(), &text)
     }
 
-    /// Adds the providers in one JSON document; `name` is used in error messages.
+    /// Adds the providers in one JSON document; `name` is used in error messages. Call `finish` after the
+    /// last one.
     pub fn add_text(&mut self, name: &str, text: &str) -> Result<()> {
-        let dump: Dump = serde_json::from_str(text).map_err(|e| {
+        let located = |e: serde_json::Error| {
             Error::input(format!(
                 "{name}:{}:{}: not an `az provider operation` dump: {}",
                 e.line(),
                 e.column(),
                 strip_position(&e.to_string())
             ))
-        })?;
-        let providers = match dump {
-            Dump::Many(v) => v,
-            Dump::One(p) => vec![p],
+        };
+        // `list` prints an array of providers, `show` one provider. Deciding by the first character instead
+        // of an untagged enum keeps serde from buffering the whole document to try each shape.
+        let text = text.trim_start_matches('\u{feff}');
+        let providers: Vec<ProviderDoc> = if text.trim_start().starts_with('[') {
+            serde_json::from_str(text).map_err(located)?
+        } else {
+            vec![serde_json::from_str(text).map_err(located)?]
         };
         for p in providers {
             if let Some(n) = &p.name {
-                self.providers.insert(n.to_ascii_lowercase(), n.to_string());
+                self.providers
+                    .entry(n.to_ascii_lowercase())
+                    .or_insert_with(|| n.to_string());
             }
             let lists = p.operations.into_iter().chain(
                 p.resource_types
@@ -159,44 +186,56 @@ impl Operations {
         Ok(())
     }
 
-    /// Adds one operation (also used by tests to build small catalogues).
+    /// Adds one operation (also used by tests to build small catalogues). Call `finish` after the last one.
     pub fn add(&mut self, name: &str, description: &str, is_data: bool) {
-        let key = name.to_ascii_lowercase();
         if let Some(ns) = name.split('/').next() {
             self.providers
                 .entry(ns.to_ascii_lowercase())
                 .or_insert_with(|| ns.to_string());
         }
-        let entry = self.by_name.entry(key).or_insert_with(|| OperationInfo {
-            name: name.to_string(),
-            description: description.to_string(),
-            control: false,
-            data: false,
-        });
-        if is_data {
-            entry.data = true;
-        } else {
-            entry.control = true;
-        }
+        self.entries.push((
+            name.to_ascii_lowercase(),
+            OperationInfo {
+                name: name.to_string(),
+                description: description.to_string(),
+                control: !is_data,
+                data: is_data,
+            },
+        ));
     }
 
-    /// Builds the sorted index; call after the last `add`.
+    /// Sorts and merges: one entry per folded name, keeping the first spelling and description seen and
+    /// the union of the planes it was listed in.
     pub fn finish(&mut self) {
-        let mut names: Vec<String> = self.by_name.keys().cloned().collect();
-        names.sort();
-        self.sorted = names;
+        // Stable: among equal names the first added stays first.
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut merged: Vec<(String, OperationInfo)> = Vec::with_capacity(self.entries.len());
+        for (k, info) in self.entries.drain(..) {
+            match merged.last_mut() {
+                Some((last, kept)) if *last == k => {
+                    kept.control |= info.control;
+                    kept.data |= info.data;
+                }
+                _ => merged.push((k, info)),
+            }
+        }
+        self.entries = merged;
     }
 
     pub fn len(&self) -> usize {
-        self.by_name.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
+        self.entries.is_empty()
     }
 
     pub fn get(&self, name: &str) -> Option<&OperationInfo> {
-        self.by_name.get(&name.to_ascii_lowercase())
+        let key = name.to_ascii_lowercase();
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(&key))
+            .ok()
+            .map(|i| &self.entries[i].1)
     }
 
     pub fn has_provider(&self, namespace: &str) -> bool {
@@ -208,22 +247,20 @@ impl Operations {
         &'a self,
         pattern: &'a super::pattern::Pattern,
     ) -> impl Iterator<Item = &'a OperationInfo> + 'a {
-        self.sorted
+        self.entries
             .iter()
-            .filter(move |n| pattern.matches_folded(n))
-            .filter_map(move |n| self.by_name.get(n))
+            .filter(move |(n, _)| pattern.matches_folded(n))
+            .map(|(_, i)| i)
     }
 
     /// All operations with their folded names, in folded-name order.
     pub fn iter_folded(&self) -> impl Iterator<Item = (&str, &OperationInfo)> {
-        self.sorted
-            .iter()
-            .filter_map(move |n| self.by_name.get(n).map(|i| (n.as_str(), i)))
+        self.entries.iter().map(|(n, i)| (n.as_str(), i))
     }
 
     /// All operations, in folded-name order.
     pub fn iter(&self) -> impl Iterator<Item = &OperationInfo> {
-        self.sorted.iter().filter_map(move |n| self.by_name.get(n))
+        self.entries.iter().map(|(_, i)| i)
     }
 }
 
