@@ -421,3 +421,17 @@ fn corpus_lint_sarif_meets_the_schema() {
     assert!(errors.is_empty(), "{:#?}", &errors[..errors.len().min(20)]);
     assert!(log["runs"][0]["results"].as_array().unwrap().len() > 100);
 }
+
+/// Every rule id SARIF lists has a README entry (the lint table, the audit codes or the SARIF-only codes).
+#[test]
+fn every_rule_is_documented() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for (id, _, _) in rolegen::report::sarif::rules() {
+        assert!(
+            readme.contains(&format!("| `{id}`"))
+                || readme.contains(&format!("`{id}`, "))
+                || readme.contains(&format!(", `{id}`")),
+            "README does not document `{id}`"
+        );
+    }
+}
