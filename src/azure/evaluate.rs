@@ -63,33 +63,27 @@ impl Compiled {
     /// How the blocks grant `required` (an operation or a pattern) in `plane`: one block must allow all of
     /// it, and none of that block's exclusions may touch it.
     pub fn grant(&self, required: &Pattern, plane: Plane) -> Grant {
-        let i = plane_index(plane);
-        let mut conditional = false;
-        for b in &self.blocks {
-            if b.allow[i].iter().any(|a| a.covers(required))
-                && !b.deny[i].iter().any(|n| n.overlaps(required))
-            {
-                if !b.conditional {
-                    return Grant::Granted;
-                }
-                conditional = true;
-            }
-        }
-        if conditional {
-            Grant::Conditional
-        } else {
-            Grant::Denied
-        }
+        self.judge(plane, |a| a.covers(required), |n| n.overlaps(required))
     }
 
-    /// How the blocks grant one concrete operation, given folded (the fast path of [`Compiled::grant`]).
+    /// How the blocks grant one concrete operation, given folded (the fast path of [`Compiled::grant`]:
+    /// for an operation, covering and overlapping are both matching).
     pub fn grant_folded(&self, op: &str, plane: Plane) -> Grant {
+        self.judge(plane, |a| a.matches_folded(op), |n| n.matches_folded(op))
+    }
+
+    /// Granted by a block without a condition whose allow list grants and whose exclusions do not remove;
+    /// conditional when only blocks with a condition do.
+    fn judge(
+        &self,
+        plane: Plane,
+        allows: impl Fn(&Pattern) -> bool,
+        removes: impl Fn(&Pattern) -> bool,
+    ) -> Grant {
         let i = plane_index(plane);
         let mut conditional = false;
         for b in &self.blocks {
-            if b.allow[i].iter().any(|a| a.matches_folded(op))
-                && !b.deny[i].iter().any(|n| n.matches_folded(op))
-            {
+            if b.allow[i].iter().any(&allows) && !b.deny[i].iter().any(&removes) {
                 if !b.conditional {
                     return Grant::Granted;
                 }
