@@ -80,6 +80,17 @@ impl Operations {
     /// Loads a dump file or a directory of per-provider files (`*.json`, in name order). Files are read and
     /// parsed on worker threads; the result does not depend on their number.
     pub fn load(path: &Path) -> Result<Operations> {
+        let ops = Operations::load_any(path)?;
+        if ops.is_empty() {
+            return Err(Error::input(format!(
+                "{}: holds no operations; pass the output of `az provider operation list`, or a directory of `az provider operation show --namespace <ns>` outputs",
+                path.display()
+            )));
+        }
+        Ok(ops)
+    }
+
+    fn load_any(path: &Path) -> Result<Operations> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_dir() {
             let mut ops = Operations::default();

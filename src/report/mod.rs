@@ -582,8 +582,13 @@ fn candidate_line(i: usize, c: &crate::explain::Candidate) -> String {
 /// `rolegen explain --target T` as text.
 pub fn explain_targets_text(e: &crate::explain::TargetExplanation) -> String {
     let names = e.targets.join(", ");
+    let need = if e.targets.len() == 1 {
+        "needs"
+    } else {
+        "need"
+    };
     let mut s = format!(
-        "{names} needs {} permissions; {} built-in roles considered ({})\n",
+        "{names} {need} {} permissions; {} built-in roles considered ({})\n",
         e.required, e.considered, e.builtin_roles
     );
     let by = if e.operations_checked {
