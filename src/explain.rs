@@ -139,10 +139,7 @@ pub fn explain_operation(
 ) -> OperationExplanation {
     let p = Pattern::new(arg.trim());
     let matched_info: Vec<(&str, &OperationInfo)> = match operations {
-        Some(ops) => ops
-            .iter_folded()
-            .filter(|(f, _)| p.matches_folded(f))
-            .collect(),
+        Some(ops) => ops.matching_folded(&p).collect(),
         None => Vec::new(),
     };
     let matched = matched_info

@@ -258,10 +258,22 @@ impl Operations {
         &'a self,
         pattern: &'a super::pattern::Pattern,
     ) -> impl Iterator<Item = &'a OperationInfo> + 'a {
-        self.entries
+        self.matching_folded(pattern).map(|(_, i)| i)
+    }
+
+    /// Every operation a pattern matches with its folded name, in folded-name order. Only the run of names
+    /// that start with the pattern's text before `*` is scanned (the table is sorted).
+    pub fn matching_folded<'a>(
+        &'a self,
+        pattern: &'a super::pattern::Pattern,
+    ) -> impl Iterator<Item = (&'a str, &'a OperationInfo)> + 'a {
+        let prefix = pattern.prefix();
+        let start = self.entries.partition_point(|(k, _)| k.as_str() < prefix);
+        self.entries[start..]
             .iter()
-            .filter(move |(n, _)| pattern.matches_folded(n))
-            .map(|(_, i)| i)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .filter(move |(k, _)| pattern.matches_folded(k))
+            .map(|(k, i)| (k.as_str(), i))
     }
 
     /// All operations with their folded names, in folded-name order.

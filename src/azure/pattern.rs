@@ -47,6 +47,11 @@ impl Pattern {
         }
     }
 
+    /// The folded text before the wildcard (all of it for an operation): every match starts with it.
+    pub fn prefix(&self) -> &str {
+        self.parts().0
+    }
+
     /// Whether this pattern grants the concrete (already folded) operation `op`.
     pub fn matches_folded(&self, op: &str) -> bool {
         match self.star {

@@ -88,6 +88,20 @@ proptest! {
         prop_assert_eq!(Pattern::new(&p).matches(&op), model_matches(&p, &op), "{} vs {}", p, op);
     }
 
+    /// Pattern lookup in the sorted operations table (a prefix range) finds exactly what a scan finds.
+    #[test]
+    fn operations_matching_agrees_with_a_scan(ops in proptest::collection::vec(op_strategy(), 0..20), p in pattern_strategy()) {
+        let mut table = rolegen::azure::operations::Operations::default();
+        for o in &ops {
+            table.add(o, "", false);
+        }
+        table.finish();
+        let pat = Pattern::new(&p);
+        let fast: Vec<&str> = table.matching_folded(&pat).map(|(k, _)| k).collect();
+        let scan: Vec<&str> = table.iter_folded().filter(|(k, _)| model_matches(&p, k)).map(|(k, _)| k).collect();
+        prop_assert_eq!(fast, scan);
+    }
+
     /// A "covered" answer must never be wrong: if `p` covers `q`, every operation `q` matches, `p` matches.
     #[test]
     fn azure_covers_is_sound(p in one_star_pattern(), q in one_star_pattern()) {
