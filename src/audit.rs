@@ -78,6 +78,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("missing-permission", Severity::Error, "the role does not grant a permission the target needs"),
     ("conditional-permission", Severity::Warning, "the role grants a permission the target needs only under an ABAC condition"),
     ("excess-permission", Severity::Info, "the role grants more than the targets need"),
+    ("arm-deployment-scope", Severity::Info, "an assignable scope written as the deployment's scope (`[subscription().id]`, `[resourceGroup().id]`, `[managementGroup().id]`)"),
 ];
 
 #[derive(Debug, Clone, Serialize)]

@@ -245,15 +245,20 @@ impl Ctx<'_> {
                     }
                 }
                 let pos = self.pos_of(s);
-                self.finding(
-                    role,
+                let f = if what == "assignableScopes" && is_deployment_scope(expr) {
+                    Finding::new(
+                        "arm-deployment-scope",
+                        Severity::Info,
+                        format!("{what} is `{s}`, the scope the template is deployed to; it is known only at deployment"),
+                    )
+                } else {
                     Finding::new(
                         "unresolved-expression",
                         Severity::Warning,
                         format!("{what} is the ARM expression `{s}`, which rolegen cannot resolve"),
                     )
-                    .at(pos),
-                );
+                };
+                self.finding(role, f.at(pos));
                 return None;
             }
         }
@@ -445,6 +450,17 @@ pub fn arm_expression(s: &str) -> Option<&str> {
     }
 }
 
+/// The ARM functions naming the scope a template is deployed to
+/// (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-scope): the
+/// ordinary way to write a role's assignable scope in a template, not something left unresolved.
+fn is_deployment_scope(expr: &str) -> bool {
+    let e: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        e.to_ascii_lowercase().as_str(),
+        "subscription().id" | "resourcegroup().id" | "managementgroup().id"
+    )
+}
+
 /// `parameters('name')` → `name`.
 fn parameter_reference(expr: &str) -> Option<&str> {
     let inner = expr
@@ -568,7 +584,7 @@ mod tests {
         assert_eq!(r.assignable_scopes, ["[subscription().id]"]);
         let codes: Vec<&str> = f.findings.iter().map(|(_, f)| f.code).collect();
         assert!(codes.contains(&"arm-parameter-default"));
-        assert!(codes.contains(&"unresolved-expression"));
+        assert!(codes.contains(&"arm-deployment-scope"), "{codes:?}");
     }
 
     #[test]
