@@ -44,9 +44,12 @@ fn level_name(s: Severity) -> &'static str {
 }
 
 fn descriptor(id: &str, severity: Severity, meaning: &str) -> ReportingDescriptor {
-    let text = MultiformatMessageString::builder()
-        .text(format!("{}{}.", meaning[..1].to_uppercase(), &meaning[1..]))
-        .build();
+    let mut chars = meaning.chars();
+    let sentence = match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => format!("{id}."),
+    };
+    let text = MultiformatMessageString::builder().text(sentence).build();
     let help = MultiformatMessageString::builder()
         .text(format!(
             "{meaning}. See the README's tables of lint rules and audit codes (rule `{id}`)."
