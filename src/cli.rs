@@ -34,6 +34,8 @@ const MAIN_EXAMPLES: &str = "Examples:
   rolegen azure --target webapp --format bicep --output role.bicep
   rolegen k8s --namespace default --subject group:00000000-0000-0000-0000-000000000000
   rolegen catalog acr
+  rolegen lint roles/
+  rolegen explain 'Microsoft.Web/sites/slots/*/Read'
 
 Exit codes: 0 ok, 1 findings, 2 usage or input error.";
 
@@ -67,6 +69,7 @@ pub enum Command {
   rolegen audit --target aks --aks-authz kubernetes --builtin Owner
   rolegen audit --target webapp --format json roles/
   rolegen audit --target aks,acr --together roles/deployer.json roles/acr-reader.json
+  rolegen audit --target k8s --namespace shop --format sarif k8s/ > rolegen.sarif
   az role definition list --custom-role-only | rolegen audit --target vm -
 
 Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could not be read.")]
@@ -77,6 +80,7 @@ Exit codes: 0 every role covers the targets, 1 a role does not, 2 an input could
   rolegen lint --operations provider-operations/ 'roles/**/*.json'
   rolegen lint --deny warning k8s/rbac.yaml
   rolegen lint --format json roles/ > lint.json
+  rolegen lint --format sarif roles/ > rolegen.sarif
 
 Exit codes: 0 nothing at or above --deny, 1 findings, 2 an input could not be read.")]
     Lint(LintArgs),
