@@ -1,8 +1,10 @@
 //! Audit: does a role grant what the targets need, and what more does it grant? Pure functions from roles and
 //! requirements to results in the stable JSON shape documented in the README.
 
+use std::sync::Arc;
+
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::azure::evaluate::{self, Grant};
 use crate::azure::model::{Finding, PermissionBlock, RoleDefinition, Severity};
@@ -81,15 +83,80 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("arm-deployment-scope", Severity::Info, "an assignable scope written as the deployment's scope (`[subscription().id]`, `[resourceGroup().id]`, `[managementGroup().id]`)"),
 ];
 
+/// A permission in a result (missing, conditional or excess), serialized in the shape the README documents.
+/// Typed rather than a JSON value: a role that misses every Kubernetes atom yields dozens of these, and the
+/// catalogue's texts are shared, not copied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Item {
+    Azure {
+        permission: String,
+        plane: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        why: Option<Arc<str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<Arc<str>>,
+    },
+    Resource {
+        #[serde(rename = "apiGroup")]
+        api_group: Arc<str>,
+        resource: Arc<str>,
+        verb: Arc<str>,
+        #[serde(rename = "resourceName", skip_serializing_if = "Option::is_none")]
+        resource_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        namespace: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        why: Option<Arc<str>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<Arc<str>>,
+    },
+    Url {
+        #[serde(rename = "nonResourceURL")]
+        url: String,
+        verb: String,
+    },
+}
+
+impl Item {
+    /// The item as a JSON value (for renderers that read fields by name).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    fn from_atom(a: &k8seval::Atom) -> Item {
+        match a {
+            k8seval::Atom::Resource {
+                group,
+                resource,
+                verb,
+                name,
+            } => Item::Resource {
+                api_group: group.as_str().into(),
+                resource: resource.as_str().into(),
+                verb: verb.as_str().into(),
+                resource_name: name.clone(),
+                namespace: None,
+                why: None,
+                target: None,
+            },
+            k8seval::Atom::Url { url, verb } => Item::Url {
+                url: url.clone(),
+                verb: verb.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleResult {
     pub file: String,
     pub role: String,
     pub platform: &'static str,
     pub covered: Option<bool>,
-    pub missing: Vec<Value>,
-    pub conditional: Vec<Value>,
-    pub excess: Vec<Value>,
+    pub missing: Vec<Item>,
+    pub conditional: Vec<Item>,
+    pub excess: Vec<Item>,
     pub findings: Vec<Finding>,
     /// Where the role starts in its file, when known (SARIF regions; not part of the JSON shape).
     #[serde(skip)]
@@ -167,8 +234,23 @@ impl Report {
     }
 }
 
-fn item(op: &str, plane: Plane) -> Value {
-    json!({"permission": op, "plane": plane.as_str()})
+fn item(op: &str, plane: Plane) -> Item {
+    Item::Azure {
+        permission: op.to_string(),
+        plane: plane.as_str(),
+        why: None,
+        target: None,
+    }
+}
+
+/// An Azure item with why and for which target.
+fn needed(op: &str, plane: Plane, why: &str, target: &str) -> Item {
+    Item::Azure {
+        permission: op.to_string(),
+        plane: plane.as_str(),
+        why: Some(why.into()),
+        target: Some(target.into()),
+    }
 }
 
 /// Audits one Azure role (or the union of several) against the requirements.
@@ -186,20 +268,12 @@ pub fn audit_azure(
     for (op, plane, why, target) in &req.items {
         match compiled.grant(&Pattern::new(op), *plane) {
             Grant::Granted => {}
-            Grant::Conditional => {
-                let mut v = item(op, *plane);
-                v["why"] = json!(why);
-                v["target"] = json!(target);
-                conditional.push(v);
-            }
+            Grant::Conditional => conditional.push(needed(op, *plane, why, target)),
             Grant::Denied => {
                 if *plane == Plane::Data {
                     missing_data += 1;
                 }
-                let mut v = item(op, *plane);
-                v["why"] = json!(why);
-                v["target"] = json!(target);
-                missing.push(v);
+                missing.push(needed(op, *plane, why, target));
             }
         }
     }
@@ -299,11 +373,11 @@ pub fn union(roles: &[&RoleDefinition]) -> RoleDefinition {
 /// One required (apiGroup, resource, verb) atom, with why and which target needs it.
 #[derive(Debug, Clone)]
 pub struct K8sItem {
-    pub group: String,
-    pub resource: String,
-    pub verb: String,
-    pub why: String,
-    pub target: String,
+    pub group: Arc<str>,
+    pub resource: Arc<str>,
+    pub verb: Arc<str>,
+    pub why: Arc<str>,
+    pub target: Arc<str>,
     /// Whether (group, resource) is namespaced, looked up once.
     pub namespaced: bool,
 }
@@ -327,7 +401,9 @@ impl K8sRequirements {
             for rule in &t.rules {
                 for verb in rule.verbs_for(opts) {
                     if !r.items.iter().any(|i| {
-                        i.group == rule.api_group && i.resource == rule.resource && i.verb == verb
+                        *i.group == *rule.api_group
+                            && *i.resource == *rule.resource
+                            && *i.verb == *verb
                     }) {
                         r.items.push(K8sItem {
                             namespaced: k8seval::is_namespaced(
@@ -335,11 +411,11 @@ impl K8sRequirements {
                                 &rule.api_group,
                                 &rule.resource,
                             ),
-                            group: rule.api_group.clone(),
-                            resource: rule.resource.clone(),
-                            verb,
-                            why: rule.why.clone(),
-                            target: t.target.clone(),
+                            group: rule.api_group.as_str().into(),
+                            resource: rule.resource.as_str().into(),
+                            verb: verb.as_str().into(),
+                            why: rule.why.as_str().into(),
+                            target: t.target.as_str().into(),
                         });
                     }
                 }
@@ -349,9 +425,9 @@ impl K8sRequirements {
             .items
             .iter()
             .map(|i| Rule {
-                api_groups: vec![i.group.clone()],
-                resources: vec![i.resource.clone()],
-                verbs: vec![i.verb.clone()],
+                api_groups: vec![i.group.to_string()],
+                resources: vec![i.resource.to_string()],
+                verbs: vec![i.verb.to_string()],
                 ..Rule::default()
             })
             .collect();
@@ -391,8 +467,8 @@ pub fn audit_k8s(
         namespaced,
     } in &req.items
     {
-        let is_ns_object = group.is_empty() && resource == "namespaces";
-        let name = if is_ns_object && NAMED_VERBS.contains(&verb.as_str()) {
+        let is_ns_object = group.is_empty() && &**resource == "namespaces";
+        let name = if is_ns_object && NAMED_VERBS.contains(&&**verb) {
             namespace
         } else {
             None
@@ -408,21 +484,24 @@ pub fn audit_k8s(
             namespace: k8seval::request_namespace(*namespaced, group, resource, name, namespace),
         };
         if !k8seval::allowed(grants, &scoped) {
-            let mut v = json!({"apiGroup": group, "resource": resource, "verb": verb});
-            if let Some(ns) = namespace.filter(|n| !n.starts_with('<')) {
-                if *namespaced || name.is_some() {
-                    v["namespace"] = json!(ns);
-                }
-            }
-            v["why"] = json!(why);
-            v["target"] = json!(target);
-            missing.push(v);
+            let shown = namespace
+                .filter(|n| !n.starts_with('<') && (*namespaced || name.is_some()))
+                .map(str::to_string);
+            missing.push(Item::Resource {
+                api_group: group.clone(),
+                resource: resource.clone(),
+                verb: verb.clone(),
+                resource_name: None,
+                namespace: shown,
+                why: Some(why.clone()),
+                target: Some(target.clone()),
+            });
         }
     }
     let all_rules = grants.iter().flat_map(|(rules, _)| rules.iter());
     let excess = k8seval::excess(all_rules, req.rules())
         .iter()
-        .map(k8seval::Atom::to_json)
+        .map(Item::from_atom)
         .collect();
     let mut findings = findings;
     findings.dedup();

@@ -129,10 +129,10 @@ pub fn audit_table(report: &crate::audit::Report) -> String {
             continue;
         }
         s.push_str(&format!("\n{} — {}\n", r.file, r.role));
-        for (what, why) in compact_missing(&r.missing) {
+        for (what, why) in compact_missing(&values(&r.missing)) {
             s.push_str(&format!("  missing     {what}: {why}\n"));
         }
-        for m in &r.conditional {
+        for m in values(&r.conditional) {
             s.push_str(&format!(
                 "  conditional {} [{}]: granted only under an ABAC condition\n",
                 m["permission"].as_str().unwrap_or(""),
@@ -181,6 +181,11 @@ pub fn audit_table(report: &crate::audit::Report) -> String {
     }
     s.push('\n');
     s
+}
+
+/// Items as JSON values, for the renderers that read fields by name.
+fn values(items: &[crate::audit::Item]) -> Vec<serde_json::Value> {
+    items.iter().map(crate::audit::Item::to_value).collect()
 }
 
 fn describe_item(v: &serde_json::Value) -> String {

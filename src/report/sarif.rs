@@ -246,7 +246,7 @@ pub fn render(report: &Report) -> String {
         b.rules.push(descriptor(id, *severity, meaning));
     }
     for r in &report.results {
-        for (what, why) in super::compact_missing(&r.missing) {
+        for (what, why) in super::compact_missing(&super::values(&r.missing)) {
             let because = if why.is_empty() {
                 String::new()
             } else {
@@ -260,7 +260,7 @@ pub fn render(report: &Report) -> String {
                 None,
             );
         }
-        for m in &r.conditional {
+        for m in &super::values(&r.conditional) {
             b.push(
                 r,
                 "conditional-permission",
@@ -273,7 +273,10 @@ pub fn render(report: &Report) -> String {
             );
         }
         if !r.excess.is_empty() {
-            let items: Vec<String> = r.excess.iter().map(super::describe_item).collect();
+            let items: Vec<String> = super::values(&r.excess)
+                .iter()
+                .map(super::describe_item)
+                .collect();
             b.push(
                 r,
                 "excess-permission",
