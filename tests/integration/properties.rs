@@ -159,6 +159,91 @@ proptest! {
     }
 }
 
+/// Whether any unconditional block allows `op` and does not remove it (the model's grant).
+fn model_grants(blocks: &[PermissionBlock], op: &str) -> bool {
+    blocks.iter().any(|b| {
+        b.condition.is_none()
+            && b.actions.iter().any(|a| model_matches(a, op))
+            && !b.not_actions.iter().any(|n| model_matches(n, op))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `explain --target`: the single roles that cover every required operation, else the pairs that do,
+    /// and how many catalogue operations each grants beyond the requirement, against brute force.
+    #[test]
+    fn explain_targets_agrees(
+        roles in proptest::collection::vec(proptest::collection::vec(block_strategy(), 1..3), 1..6),
+        req in proptest::collection::vec(op_strategy(), 1..4),
+        catalogue in proptest::collection::vec(op_strategy(), 0..12),
+    ) {
+        use std::collections::BTreeSet;
+        let builtins: Vec<rolegen::azure::model::RoleDefinition> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, b)| rolegen::azure::model::RoleDefinition {
+                name: format!("r{i}"),
+                permissions: b.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let mut items: Vec<(String, Plane, String, String)> = Vec::new();
+        for op in &req {
+            if !items.iter().any(|i| i.0.eq_ignore_ascii_case(op)) {
+                items.push((op.clone(), Plane::Control, String::new(), "t".into()));
+            }
+        }
+        let r = rolegen::audit::AzureRequirements { items, scopes: Vec::new() };
+        let mut ops = rolegen::azure::operations::Operations::default();
+        for o in &catalogue {
+            ops.add(o, "", false);
+        }
+        ops.finish();
+        let e = rolegen::explain::explain_targets(&["t".into()], &r, Some(&ops), &builtins, "test", 1000);
+
+        let covers = |set: &[usize]| r.items.iter().all(|(op, ..)| set.iter().any(|&i| model_grants(&roles[i], op)));
+        let unique: BTreeSet<String> = catalogue.iter().map(|o| o.to_ascii_lowercase()).collect();
+        let extra = |set: &[usize]| unique
+            .iter()
+            .filter(|o| set.iter().any(|&i| model_grants(&roles[i], o)))
+            .filter(|o| !r.items.iter().any(|(op, ..)| op.eq_ignore_ascii_case(o)))
+            .count();
+        let name = |i: usize| format!("r{i}");
+
+        let singles: Vec<usize> = (0..roles.len()).filter(|&i| covers(&[i])).collect();
+        prop_assert_eq!(e.single_count, singles.len());
+        for c in &e.single {
+            let i: usize = c.roles[0][1..].parse().unwrap();
+            prop_assert!(singles.contains(&i));
+            prop_assert_eq!(c.extra_operations, Some(extra(&[i])), "{}", name(i));
+        }
+        let ranked: Vec<Option<usize>> = e.single.iter().map(|c| c.extra_operations).collect();
+        prop_assert!(ranked.windows(2).all(|w| w[0] <= w[1]), "not smallest first: {:?}", ranked);
+        if singles.is_empty() {
+            let mut pairs = BTreeSet::new();
+            for i in 0..roles.len() {
+                for j in i + 1..roles.len() {
+                    if covers(&[i, j]) {
+                        pairs.insert((name(i), name(j)));
+                    }
+                }
+            }
+            prop_assert_eq!(e.pair_count, pairs.len());
+            for c in &e.pairs {
+                let (a, b) = (c.roles[0].clone(), c.roles[1].clone());
+                prop_assert!(pairs.contains(&(a.clone(), b.clone())));
+                let ia: usize = a[1..].parse().unwrap();
+                let ib: usize = b[1..].parse().unwrap();
+                prop_assert_eq!(c.extra_operations, Some(extra(&[ia, ib])));
+            }
+        } else {
+            prop_assert_eq!(e.pair_count, 0);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Kubernetes: exact, case-sensitive matching; `*`; `*/sub` for subresource requests only; resourceNames
 // empty = all, and a request without a name never matches a named rule; URL `*` suffix = prefix.
