@@ -171,6 +171,59 @@ fn model_grants(blocks: &[PermissionBlock], op: &str) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// `explain PATTERN`: the roles granting every matched operation and those granting some, against
+    /// brute force over the catalogue.
+    #[test]
+    fn explain_reverse_lookup_agrees(
+        roles in proptest::collection::vec(proptest::collection::vec(block_strategy(), 1..3), 1..6),
+        p in one_star_pattern(),
+        catalogue in proptest::collection::vec(op_strategy(), 1..12),
+    ) {
+        use std::collections::BTreeSet;
+        let builtins: Vec<rolegen::azure::model::RoleDefinition> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, b)| rolegen::azure::model::RoleDefinition {
+                name: format!("r{i}"),
+                permissions: b.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let mut ops = rolegen::azure::operations::Operations::default();
+        for o in &catalogue {
+            ops.add(o, "", false);
+        }
+        ops.finish();
+        let cat = rolegen::catalogue::Catalogue::embedded().unwrap();
+        let e = rolegen::explain::explain_operation(&p, cat, Some(&ops), &builtins, "test");
+        let matched: BTreeSet<String> = catalogue
+            .iter()
+            .map(|o| o.to_ascii_lowercase())
+            .filter(|o| model_matches(&p, o))
+            .collect();
+        prop_assert_eq!(e.matched.len(), matched.len());
+        let (mut all, mut some) = (BTreeSet::new(), BTreeSet::new());
+        if !matched.is_empty() {
+            for (i, b) in roles.iter().enumerate() {
+                let n = matched.iter().filter(|o| model_grants(b, o)).count();
+                if n == matched.len() {
+                    all.insert(format!("r{i}"));
+                } else if n > 0 {
+                    some.insert(format!("r{i}"));
+                }
+            }
+        }
+        let got_all: BTreeSet<String> = e.roles_all.iter().map(|r| r.role.clone()).collect();
+        let got_some: BTreeSet<String> = e
+            .roles_some
+            .iter()
+            .filter(|r| r.granted > 0)
+            .map(|r| r.role.clone())
+            .collect();
+        prop_assert_eq!(got_all, all);
+        prop_assert_eq!(got_some, some);
+    }
+
     /// `explain --target`: the single roles that cover every required operation, else the pairs that do,
     /// and how many catalogue operations each grants beyond the requirement, against brute force.
     #[test]
