@@ -168,6 +168,29 @@ fn model_grants(blocks: &[PermissionBlock], op: &str) -> bool {
     })
 }
 
+/// Roles `r0`, `r1`, … with the given blocks.
+fn named_roles(roles: &[Vec<PermissionBlock>]) -> Vec<rolegen::azure::model::RoleDefinition> {
+    roles
+        .iter()
+        .enumerate()
+        .map(|(i, b)| rolegen::azure::model::RoleDefinition {
+            name: format!("r{i}"),
+            permissions: b.clone(),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// An operations catalogue of control-plane operations.
+fn control_operations(names: &[String]) -> rolegen::azure::operations::Operations {
+    let mut ops = rolegen::azure::operations::Operations::default();
+    for o in names {
+        ops.add(o, "", false);
+    }
+    ops.finish();
+    ops
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -180,20 +203,8 @@ proptest! {
         catalogue in proptest::collection::vec(op_strategy(), 1..12),
     ) {
         use std::collections::BTreeSet;
-        let builtins: Vec<rolegen::azure::model::RoleDefinition> = roles
-            .iter()
-            .enumerate()
-            .map(|(i, b)| rolegen::azure::model::RoleDefinition {
-                name: format!("r{i}"),
-                permissions: b.clone(),
-                ..Default::default()
-            })
-            .collect();
-        let mut ops = rolegen::azure::operations::Operations::default();
-        for o in &catalogue {
-            ops.add(o, "", false);
-        }
-        ops.finish();
+        let builtins = named_roles(&roles);
+        let ops = control_operations(&catalogue);
         let cat = rolegen::catalogue::Catalogue::embedded().unwrap();
         let e = rolegen::explain::explain_operation(&p, cat, Some(&ops), &builtins, "test");
         let matched: BTreeSet<String> = catalogue
@@ -233,15 +244,7 @@ proptest! {
         catalogue in proptest::collection::vec(op_strategy(), 0..12),
     ) {
         use std::collections::BTreeSet;
-        let builtins: Vec<rolegen::azure::model::RoleDefinition> = roles
-            .iter()
-            .enumerate()
-            .map(|(i, b)| rolegen::azure::model::RoleDefinition {
-                name: format!("r{i}"),
-                permissions: b.clone(),
-                ..Default::default()
-            })
-            .collect();
+        let builtins = named_roles(&roles);
         let mut items: Vec<(String, Plane, String, String)> = Vec::new();
         for op in &req {
             if !items.iter().any(|i| i.0.eq_ignore_ascii_case(op)) {
@@ -249,11 +252,7 @@ proptest! {
             }
         }
         let r = rolegen::audit::AzureRequirements { items, scopes: Vec::new() };
-        let mut ops = rolegen::azure::operations::Operations::default();
-        for o in &catalogue {
-            ops.add(o, "", false);
-        }
-        ops.finish();
+        let ops = control_operations(&catalogue);
         let e = rolegen::explain::explain_targets(&["t".into()], &r, Some(&ops), &builtins, "test", 1000);
 
         let covers = |set: &[usize]| r.items.iter().all(|(op, ..)| set.iter().any(|&i| model_grants(&roles[i], op)));
