@@ -196,6 +196,9 @@ pub struct Report {
     pub results: Vec<RoleResult>,
     pub errors: Vec<FileError>,
     pub summary: Summary,
+    /// What the run did not check (printed on stderr; SARIF carries them as configuration notifications).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 impl Report {

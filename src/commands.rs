@@ -658,11 +658,14 @@ pub fn lint(a: crate::cli::LintArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
                 .at_line(k.role.pos.map(|p| p.0)),
         );
     }
+    const UNCHECKED: &str = "Azure operations were checked for grammar and against the embedded catalogue only; their existence was not checked (pass --operations, or set ROLEGEN_OPERATIONS, to a dump of `az provider operation list`)";
+    let unchecked = saw_azure && operations.is_none();
+    if unchecked {
+        w.note(UNCHECKED);
+    }
     let code = w.finish()?;
-    if saw_azure && operations.is_none() {
-        let _ = stderr.write_all(
-            b"note: Azure operations were checked for grammar and against the embedded catalogue only; their existence was not checked (pass --operations, or set ROLEGEN_OPERATIONS, to a dump of `az provider operation list`)\n",
-        );
+    if unchecked {
+        let _ = writeln!(stderr, "note: {UNCHECKED}");
     }
     Ok(if code == crate::exit::ERROR {
         code

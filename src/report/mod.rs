@@ -356,6 +356,11 @@ impl<'w> AuditWriter<'w> {
         self.report.error(file, message);
     }
 
+    /// Records what the run did not check (SARIF: a tool configuration notification).
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.report.notes.push(text.into());
+    }
+
     fn write(&mut self, s: &str) {
         if self.failed.is_none() {
             if let Err(e) = self.out.write_all(s.as_bytes()) {

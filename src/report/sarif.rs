@@ -322,10 +322,23 @@ pub fn render(report: &Report) -> String {
             n
         })
         .collect();
-    let invocation = Invocation::builder()
+    let configuration: Vec<Notification> = report
+        .notes
+        .iter()
+        .map(|n| {
+            Notification::builder()
+                .message(Message::builder().text(n.as_str()).build())
+                .level(serde_json::json!("note"))
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder()
         .execution_successful(report.errors.is_empty())
         .tool_execution_notifications(notifications)
         .build();
+    if !configuration.is_empty() {
+        invocation.tool_configuration_notifications = Some(configuration);
+    }
     let driver = ToolComponent::builder()
         .name("rolegen")
         .version(env!("CARGO_PKG_VERSION"))
