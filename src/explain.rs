@@ -327,7 +327,9 @@ pub struct TargetExplanation {
     pub single: Vec<Candidate>,
     /// How many single roles cover it in all.
     pub single_count: usize,
-    /// When no single role covers it: pairs that do, smallest first (at most `limit`).
+    /// Pairs of roles (neither covering alone) that cover it, smallest first (at most `limit`): when no
+    /// single role covers it, or, with an operations catalogue, the pairs that grant less than the smallest
+    /// single role.
     pub pairs: Vec<Candidate>,
     pub pair_count: usize,
     /// When neither a single role nor a pair covers the targets: the required permissions no built-in role
@@ -472,9 +474,12 @@ pub fn explain_targets(
     let mut pairs = Vec::new();
     let mut pair_count = 0;
     let mut uncovered = Vec::new();
-    if single_count == 0 && n > 0 {
+    // Pairs when no single role covers; with an operations catalogue also when one does, since two narrow
+    // roles can grant less than the smallest single one (Reader + a cluster-user role vs Contributor).
+    if n > 0 && (single_count == 0 || checked) {
+        // A role that covers alone only adds to a pair what the single already shows.
         let useful: Vec<usize> = (0..builtins.len())
-            .filter(|i| !masks[*i].is_zero())
+            .filter(|i| !masks[*i].is_zero() && masks[*i] != full)
             .collect();
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (x, &i) in useful.iter().enumerate() {
@@ -484,12 +489,16 @@ pub fn explain_targets(
                 }
             }
         }
-        pair_count = found.len();
         let mut all: Vec<Candidate> = found.iter().map(|(i, j)| candidate(vec![*i, *j])).collect();
+        if let Some(best) = single.first() {
+            // Beside a single role, only pairs that grant less are worth showing.
+            all.retain(|c| c.extra_operations < best.extra_operations);
+        }
+        pair_count = all.len();
         all.sort_by(rank);
         all.truncate(limit);
         pairs = all;
-        if pair_count == 0 {
+        if pair_count == 0 && single_count == 0 {
             let mut any = Bits::new(n);
             for m in &masks {
                 any = any.or(m);
@@ -693,6 +702,33 @@ mod tests {
         // The VM read is beyond the requirement; Owner-ish adds the VM delete too.
         assert_eq!(e.pairs[0].extra_operations, Some(1));
         assert_eq!(e.pairs[1].extra_operations, Some(2));
+
+        // Beside a single role, a pair of narrower roles is shown only when it grants less.
+        let acr = cat.resolve(&["acr".to_string()]).unwrap();
+        let acr_req = AzureRequirements::from_targets(&acr, &opts);
+        let mut o = Operations::default();
+        for (op, _, _, _) in &acr_req.items {
+            o.add(op, "", false);
+        }
+        o.add("Microsoft.Compute/virtualMachines/read", "", false);
+        o.finish();
+        let half = acr_req.items.len() / 2;
+        let first: Vec<&str> = acr_req.items[..half].iter().map(|i| i.0.as_str()).collect();
+        let rest: Vec<&str> = acr_req.items[half..].iter().map(|i| i.0.as_str()).collect();
+        let acr_roles = vec![
+            role("Wide", &["*"], &[], &[]),
+            role("First half", &first, &[], &[]),
+            role("Second half", &rest, &[], &[]),
+        ];
+        let e = explain_targets(&["acr".into()], &acr_req, Some(&o), &acr_roles, "test", 5);
+        assert_eq!(e.single[0].roles, vec!["Wide"]);
+        assert_eq!(e.single[0].extra_operations, Some(1));
+        assert_eq!(e.pair_count, 1);
+        assert_eq!(e.pairs[0].roles, vec!["First half", "Second half"]);
+        assert_eq!(e.pairs[0].extra_operations, Some(0));
+        // Without a catalogue there is nothing to compare, so no pair is offered beside a single role.
+        let e = explain_targets(&["acr".into()], &acr_req, None, &acr_roles, "test", 5);
+        assert_eq!(e.pair_count, 0);
 
         // With only control-plane roles nothing covers aks, and the data actions are named.
         let e = explain_targets(&["aks".into()], &req, None, &roles[..1], "test", 5);

@@ -616,6 +616,17 @@ pub fn explain_targets_text(e: &crate::explain::TargetExplanation) -> String {
         for (i, c) in e.single.iter().enumerate() {
             s.push_str(&candidate_line(i, c));
         }
+        if e.pair_count > 0 {
+            s.push_str(&format!(
+                "\n{} pair{} of built-in roles grant{} less than the smallest single role:\n",
+                e.pair_count,
+                if e.pair_count == 1 { "" } else { "s" },
+                if e.pair_count == 1 { "s" } else { "" },
+            ));
+            for (i, c) in e.pairs.iter().enumerate() {
+                s.push_str(&candidate_line(i, c));
+            }
+        }
         return s;
     }
     s.push_str(&format!("\nNo single built-in role covers {names}.\n"));

@@ -557,6 +557,15 @@ fn explain_must_holds() {
         assert!(p["extra_operations"].as_u64().is_some());
     }
 
+    // AKS with Kubernetes RBAC: Contributor covers it alone, but pairs of narrower roles grant less.
+    let (_, e) = explain(&["--target", "aks", "--aks-authz", "kubernetes"]);
+    assert_eq!(e["single"][0]["roles"][0], "Contributor");
+    let best = e["single"][0]["extra_operations"].as_u64().unwrap();
+    assert!(e["pair_count"].as_u64().unwrap() > 0);
+    for p in e["pairs"].as_array().unwrap() {
+        assert!(p["extra_operations"].as_u64().unwrap() < best, "{p}");
+    }
+
     // Web App: Website Contributor is smaller than Contributor, which is smaller than Owner.
     let (_, e) = explain(&["--target", "webapp", "--top", "50"]);
     let order: Vec<String> = e["single"]
