@@ -95,6 +95,195 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SpannedList<T> {
     }
 }
 
+/// A list of strings as written: absent or null, strings, or what it holds or is instead (for the message).
+#[derive(Debug, Default)]
+enum StrList {
+    #[default]
+    Absent,
+    Strings(Vec<String>),
+    /// An element that is not a string.
+    BadItem(&'static str),
+    /// Not a list: what it is, and how to write it as one.
+    NotList(&'static str, String),
+}
+
+impl StrList {
+    /// The same reading from a JSON value (selectors, which are read as values).
+    fn from_value(v: Option<&Value>) -> StrList {
+        match v {
+            None | Some(Value::Null) => StrList::Absent,
+            Some(Value::Array(a)) => match a.iter().find(|x| !x.is_string()) {
+                Some(bad) => StrList::BadItem(type_name(bad)),
+                None => StrList::Strings(
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect(),
+                ),
+            },
+            Some(Value::String(s)) => StrList::NotList("a string", s.clone()),
+            Some(other) => StrList::NotList(type_name(other), other.to_string()),
+        }
+    }
+}
+
+/// One element of a string list: a string, or the kind of value it is instead.
+enum StrItem {
+    Str(String),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for StrItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        // Decoded as a JSON value: rare shapes (a mapping inside `verbs`) keep serde's own handling.
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => StrItem::Str(s),
+            other => StrItem::Other(type_name(&other)),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for StrList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<StrList, A::Error> {
+                let mut out = Vec::new();
+                let mut bad = None;
+                while let Some(x) = seq.next_element::<StrItem>()? {
+                    match x {
+                        StrItem::Str(s) => out.push(s),
+                        StrItem::Other(what) => {
+                            bad.get_or_insert(what);
+                        }
+                    }
+                }
+                Ok(match bad {
+                    Some(what) => StrList::BadItem(what),
+                    None => StrList::Strings(out),
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<StrList, A::Error> {
+                let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(StrList::NotList("a mapping", v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<StrList, E> {
+                Ok(StrList::Absent)
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<StrList, E> {
+                Ok(StrList::Absent)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<StrList, E> {
+                Ok(StrList::NotList("a string", s.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> std::result::Result<StrList, E> {
+                Ok(StrList::NotList("a boolean", b.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> std::result::Result<StrList, E> {
+                Ok(StrList::NotList("a number", Value::from(n).to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> std::result::Result<StrList, E> {
+                Ok(StrList::NotList("a number", Value::from(n).to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> std::result::Result<StrList, E> {
+                Ok(StrList::NotList("a number", Value::from(n).to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One rule as written: its lists, or what it is instead of a mapping.
+#[derive(Debug)]
+enum RawRule {
+    Rule {
+        verbs: StrList,
+        api_groups: StrList,
+        resources: StrList,
+        resource_names: StrList,
+        non_resource_urls: StrList,
+    },
+    NotMap(&'static str),
+}
+
+impl<'de> Deserialize<'de> for RawRule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawRule;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a rule")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RawRule, A::Error> {
+                let mut lists: [StrList; 5] = Default::default();
+                while let Some(key) = map.next_key::<KeyName>()? {
+                    let slot = match key.0.as_deref() {
+                        Some("verbs") => 0,
+                        Some("apiGroups") => 1,
+                        Some("resources") => 2,
+                        Some("resourceNames") => 3,
+                        Some("nonResourceURLs") => 4,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    lists[slot] = map.next_value()?;
+                }
+                let [verbs, api_groups, resources, resource_names, non_resource_urls] = lists;
+                Ok(RawRule::Rule {
+                    verbs,
+                    api_groups,
+                    resources,
+                    resource_names,
+                    non_resource_urls,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<RawRule, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(RawRule::NotMap("a list"))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("null"))
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("null"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("a string"))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<RawRule, E> {
+                Ok(RawRule::NotMap("a number"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// One document, decoded shallowly. Anything that is not a mapping is `not_object`.
 #[derive(Debug, Default)]
 struct RawDoc {
@@ -102,7 +291,7 @@ struct RawDoc {
     api_version: Option<Value>,
     kind: Option<Value>,
     metadata: Option<Value>,
-    rules: Option<SpannedList<Value>>,
+    rules: Option<SpannedList<RawRule>>,
     aggregation_rule: Option<Value>,
     subjects: Option<Value>,
     role_ref: Option<Value>,
@@ -308,18 +497,24 @@ fn read_json_value(name: &str, v: &Value) -> Result<K8sFile> {
                 ..RawDoc::default()
             };
         };
-        let spanned = |v: &Value| Spanned::new(v.clone(), Location::UNKNOWN, Location::UNKNOWN);
-        let list = |v: &Value| match v {
-            Value::Array(a) => SpannedList::Items(a.iter().map(spanned).collect()),
-            Value::Null => SpannedList::Items(Vec::new()),
-            other => SpannedList::Invalid(type_name(other)),
-        };
         RawDoc {
             not_object: false,
             api_version: o.get("apiVersion").cloned(),
             kind: o.get("kind").cloned(),
             metadata: o.get("metadata").cloned(),
-            rules: o.get("rules").map(list),
+            rules: o.get("rules").map(|v| match v {
+                Value::Array(a) => SpannedList::Items(
+                    a.iter()
+                        .map(|r| {
+                            let raw =
+                                RawRule::deserialize(r).unwrap_or(RawRule::NotMap(type_name(r)));
+                            Spanned::new(raw, Location::UNKNOWN, Location::UNKNOWN)
+                        })
+                        .collect(),
+                ),
+                Value::Null => SpannedList::Items(Vec::new()),
+                other => SpannedList::Invalid(type_name(other)),
+            }),
             aggregation_rule: o.get("aggregationRule").cloned(),
             subjects: o.get("subjects").cloned(),
             role_ref: o.get("roleRef").cloned(),
@@ -469,9 +664,11 @@ fn take_doc(
             Some(SpannedList::Items(items)) => {
                 for (i, r) in items.into_iter().enumerate() {
                     let rpos = pos_of(&r).or(pos);
-                    rules.push(rule(&r.value, rpos).map_err(|e| {
+                    rules.push(rule(r.value, rpos).map_err(|e| {
+                        // `rules[0].verbs is …`, but `rules[0] is a string; …`.
+                        let dot = if e.starts_with(' ') { "" } else { "." };
                         Error::input(format!(
-                            "{}: {kind} {obj_name}: rules[{i}].{e}",
+                            "{}: {kind} {obj_name}: rules[{i}]{dot}{e}",
                             at(name, rpos)
                         ))
                     })?);
@@ -577,45 +774,39 @@ fn take_doc(
     Ok(())
 }
 
-fn strings(v: Option<&Value>, field: &str) -> std::result::Result<Vec<String>, String> {
+fn strings(v: StrList, field: &str) -> std::result::Result<Vec<String>, String> {
     match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(format!(
-                    "{field} holds {}; it must be a list of strings",
-                    type_name(other)
-                )),
-            })
-            .collect(),
-        Some(other) => Err(format!(
-            "{field} is {}; it must be a list of strings (write [{}])",
-            type_name(other),
-            match other {
-                Value::String(s) => s.clone(),
-                o => o.to_string(),
-            }
+        StrList::Absent => Ok(Vec::new()),
+        StrList::Strings(s) => Ok(s),
+        StrList::BadItem(what) => Err(format!(
+            "{field} holds {what}; it must be a list of strings"
+        )),
+        StrList::NotList(what, shown) => Err(format!(
+            "{field} is {what}; it must be a list of strings (write [{shown}])"
         )),
     }
 }
 
-fn rule(v: &Value, pos: Option<(usize, usize)>) -> std::result::Result<Rule, String> {
-    if !v.is_object() {
-        return Err(format!(
-            " is {}; a rule is a mapping of verbs, apiGroups, resources",
-            type_name(v)
-        ));
+fn rule(v: RawRule, pos: Option<(usize, usize)>) -> std::result::Result<Rule, String> {
+    match v {
+        RawRule::NotMap(what) => Err(format!(
+            " is {what}; a rule is a mapping of verbs, apiGroups, resources"
+        )),
+        RawRule::Rule {
+            verbs,
+            api_groups,
+            resources,
+            resource_names,
+            non_resource_urls,
+        } => Ok(Rule {
+            verbs: strings(verbs, "verbs")?,
+            api_groups: strings(api_groups, "apiGroups")?,
+            resources: strings(resources, "resources")?,
+            resource_names: strings(resource_names, "resourceNames")?,
+            non_resource_urls: strings(non_resource_urls, "nonResourceURLs")?,
+            pos,
+        }),
     }
-    Ok(Rule {
-        verbs: strings(v.get("verbs"), "verbs")?,
-        api_groups: strings(v.get("apiGroups"), "apiGroups")?,
-        resources: strings(v.get("resources"), "resources")?,
-        resource_names: strings(v.get("resourceNames"), "resourceNames")?,
-        non_resource_urls: strings(v.get("nonResourceURLs"), "nonResourceURLs")?,
-        pos,
-    })
 }
 
 fn selectors(a: &Value) -> std::result::Result<Vec<Selector>, String> {
@@ -651,7 +842,7 @@ fn selectors(a: &Value) -> std::result::Result<Vec<Selector>, String> {
                 sel.match_expressions.push(Requirement {
                     key: str_field(e, "key").unwrap_or("").to_string(),
                     operator: str_field(e, "operator").unwrap_or("").to_string(),
-                    values: strings(e.get("values"), "values")?,
+                    values: strings(StrList::from_value(e.get("values")), "values")?,
                 });
             }
         }
@@ -719,6 +910,68 @@ items:
         );
         let e = read("t.yaml", "a: [\n").unwrap_err().to_string();
         assert!(e.starts_with("t.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn every_bad_rule_shape_is_named() {
+        let head = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n";
+        for (rule, expected) in [
+            (
+                "- verbs: 5",
+                "rules[0].verbs is a number; it must be a list of strings (write [5])",
+            ),
+            (
+                "- verbs: [get, 1]",
+                "rules[0].verbs holds a number; it must be a list of strings",
+            ),
+            (
+                "- verbs: {a: 1}",
+                "rules[0].verbs is a mapping; it must be a list of strings (write [{\"a\":1}])",
+            ),
+            (
+                "- verbs: true",
+                "rules[0].verbs is a boolean; it must be a list of strings (write [true])",
+            ),
+            (
+                "- verbs: [get]\n  resources: [pods, [x]]",
+                "rules[0].resources holds a list; it must be a list of strings",
+            ),
+            (
+                "- x",
+                "rules[0] is a string; a rule is a mapping of verbs, apiGroups, resources",
+            ),
+            (
+                "- null",
+                "rules[0] is null; a rule is a mapping of verbs, apiGroups, resources",
+            ),
+            (
+                "- [a]",
+                "rules[0] is a list; a rule is a mapping of verbs, apiGroups, resources",
+            ),
+        ] {
+            let e = read("t.yaml", &format!("{head}{rule}\n"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(e, format!("t.yaml:5:3: Role r: {expected}"), "{rule}");
+        }
+        // Null lists are empty; unknown keys are ignored.
+        let f = read(
+            "t.yaml",
+            &format!("{head}- verbs: [get]\n  resources: [pods]\n  resourceNames: ~\n  x: 1\n"),
+        )
+        .unwrap();
+        let Object::Role(r) = &f.objects[0] else {
+            panic!()
+        };
+        assert!(r.rules[0].resource_names.is_empty());
+        // The JSON fallback (tab-indented) reads rules the same way.
+        let e = read("t.json", "{\n\t\"apiVersion\": \"rbac.authorization.k8s.io/v1\",\n\t\"kind\": \"Role\",\n\t\"metadata\": {\"name\": \"r\"},\n\t\"rules\": [3]\n}").unwrap_err().to_string();
+        assert!(
+            e.ends_with(
+                "Role r: rules[0] is a number; a rule is a mapping of verbs, apiGroups, resources"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
