@@ -37,6 +37,25 @@ pub struct K8sFile {
     pub findings: Vec<(Option<usize>, Finding)>,
 }
 
+/// The `visit_bool` and number methods of a lenient visitor: each hands `$make` the name of what it saw
+/// (`a boolean`, `a number`) instead of failing.
+macro_rules! visit_other_scalars {
+    ($value:ty, $make:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<$value, E> {
+            Ok(($make)("a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<$value, E> {
+            Ok(($make)("a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<$value, E> {
+            Ok(($make)("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<$value, E> {
+            Ok(($make)("a number"))
+        }
+    };
+}
+
 /// A list-valued field, decoded leniently: a sequence of spanned elements, or a note of what it was instead.
 #[derive(Debug)]
 enum SpannedList<T> {
@@ -78,18 +97,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SpannedList<T> {
             fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
                 Ok(SpannedList::Invalid("a string"))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-                Ok(SpannedList::Invalid("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-                Ok(SpannedList::Invalid("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-                Ok(SpannedList::Invalid("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-                Ok(SpannedList::Invalid("a number"))
-            }
+            visit_other_scalars!(Self::Value, |what| SpannedList::Invalid(what));
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
@@ -267,18 +275,7 @@ impl<'de> Deserialize<'de> for RawRule {
             fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<RawRule, E> {
                 Ok(RawRule::NotMap("a string"))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<RawRule, E> {
-                Ok(RawRule::NotMap("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<RawRule, E> {
-                Ok(RawRule::NotMap("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<RawRule, E> {
-                Ok(RawRule::NotMap("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<RawRule, E> {
-                Ok(RawRule::NotMap("a number"))
-            }
+            visit_other_scalars!(RawRule, RawRule::NotMap);
         }
         d.deserialize_any(V)
     }
@@ -344,30 +341,10 @@ impl<'de> Deserialize<'de> for RawDoc {
                     ..RawDoc::default()
                 })
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<RawDoc, E> {
-                Ok(RawDoc {
-                    not_object: true,
-                    ..RawDoc::default()
-                })
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<RawDoc, E> {
-                Ok(RawDoc {
-                    not_object: true,
-                    ..RawDoc::default()
-                })
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<RawDoc, E> {
-                Ok(RawDoc {
-                    not_object: true,
-                    ..RawDoc::default()
-                })
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<RawDoc, E> {
-                Ok(RawDoc {
-                    not_object: true,
-                    ..RawDoc::default()
-                })
-            }
+            visit_other_scalars!(RawDoc, |_| RawDoc {
+                not_object: true,
+                ..RawDoc::default()
+            });
             fn visit_unit<E: de::Error>(self) -> std::result::Result<RawDoc, E> {
                 Ok(RawDoc {
                     not_object: true,
@@ -393,18 +370,7 @@ impl<'de> Deserialize<'de> for KeyName {
             fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<KeyName, E> {
                 Ok(KeyName(Some(s.to_string())))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
+            visit_other_scalars!(KeyName, |_| KeyName(None));
             fn visit_unit<E: de::Error>(self) -> std::result::Result<KeyName, E> {
                 Ok(KeyName(None))
             }
