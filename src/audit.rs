@@ -124,7 +124,8 @@ impl Item {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
-    fn from_atom(a: &k8seval::Atom) -> Item {
+    /// A Kubernetes atom (`excess`, and the diff's items): the one place its JSON shape is written.
+    pub fn from_atom(a: &k8seval::Atom) -> Item {
         match a {
             k8seval::Atom::Resource {
                 group,

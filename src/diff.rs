@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::audit::Item;
 use crate::azure::model::{PermissionBlock, RoleDefinition};
 use crate::azure::pattern::Pattern;
 use crate::catalogue::Plane;
@@ -289,14 +290,14 @@ fn k8s_one_way(
 ) {
     let missing = k8seval::uncovered(owner, servant);
     for a in &missing {
-        only.push(a.to_json());
+        only.push(Item::from_atom(a).to_value());
     }
     for r in servant {
         for a in k8seval::breakdown(r) {
             if missing.contains(&a) || literal_rule_has(owner, &a) {
                 continue;
             }
-            let mut v = a.to_json();
+            let mut v = Item::from_atom(&a).to_value();
             v["side"] = json!(side);
             if !wild.contains(&v) {
                 wild.push(v);

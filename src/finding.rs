@@ -43,6 +43,16 @@ impl Finding {
     }
 }
 
+/// Gives every finding in `findings` the position `pos`, when known (findings about one entry).
+pub fn place(findings: &mut [Finding], pos: Option<(usize, usize)>) {
+    if let Some((l, c)) = pos {
+        for f in findings {
+            f.line = Some(l);
+            f.column = Some(c);
+        }
+    }
+}
+
 /// The findings of one object of a file: those about the whole file (`None`) and those about object `i`.
 pub fn for_object(findings: &[(Option<usize>, Finding)], i: usize) -> Vec<Finding> {
     findings

@@ -164,9 +164,7 @@ fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
                 } else {
                     seen.push(folded);
                 }
-                for f in &mut out[from..] {
-                    *f = f.clone().at(at);
-                }
+                crate::finding::place(&mut out[from..], at);
             }
         }
         lint_block_risks(block, b, role, &mut out);
@@ -200,9 +198,7 @@ fn lint_azure(role: &RoleDefinition, linter: &AzureLinter) -> Vec<Finding> {
             }
         }
         let at = role.spans.get(0, List::AssignableScopes, i);
-        for f in &mut out[from..] {
-            *f = f.clone().at(at);
-        }
+        crate::finding::place(&mut out[from..], at);
     }
     if mgs > 1 {
         out.push(finding(

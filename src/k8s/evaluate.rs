@@ -99,25 +99,6 @@ impl Atom {
         }
     }
 
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Atom::Resource {
-                group,
-                resource,
-                verb,
-                name,
-            } => {
-                let mut v =
-                    serde_json::json!({"apiGroup": group, "resource": resource, "verb": verb});
-                if let Some(n) = name {
-                    v["resourceName"] = serde_json::json!(n);
-                }
-                v
-            }
-            Atom::Url { url, verb } => serde_json::json!({"nonResourceURL": url, "verb": verb}),
-        }
-    }
-
     pub fn describe(&self) -> String {
         match self {
             Atom::Resource {
