@@ -578,9 +578,7 @@ fn k8s(a: K8sArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8>
         K8sFormat::Yaml => crate::yaml::to_yaml_stream(&generated.documents),
         K8sFormat::Json => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": generated.documents});
-            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
-            s.push('\n');
-            s
+            crate::report::to_json(&list)
         }
     };
     let mut code = crate::exit::OK;

@@ -565,11 +565,7 @@ pub(crate) fn diff_loaded(
 
 pub(crate) fn render_diff(d: &DiffReport, format: TableOrJson) -> String {
     match format {
-        TableOrJson::Json => {
-            let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        TableOrJson::Json => crate::report::to_json(d),
         TableOrJson::Table => crate::report::diff_table(d),
     }
 }

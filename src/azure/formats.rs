@@ -67,19 +67,13 @@ pub const API_VERSION: &str = "2022-04-01";
 
 pub fn render(role: &GeneratedRole, format: AzureFormat, env: Environment) -> String {
     match format {
-        AzureFormat::Portal => pretty(&portal(role)),
-        AzureFormat::Cli => pretty(&cli(role)),
-        AzureFormat::Powershell => pretty(&powershell(role)),
-        AzureFormat::Arm => pretty(&arm(role)),
+        AzureFormat::Portal => crate::report::to_json(&portal(role)),
+        AzureFormat::Cli => crate::report::to_json(&cli(role)),
+        AzureFormat::Powershell => crate::report::to_json(&powershell(role)),
+        AzureFormat::Arm => crate::report::to_json(&arm(role)),
         AzureFormat::Bicep => bicep(role),
         AzureFormat::Terraform => terraform(role, env),
     }
-}
-
-fn pretty(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 fn placeholder_scopes(role: &GeneratedRole) -> Vec<String> {

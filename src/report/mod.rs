@@ -80,9 +80,7 @@ pub fn catalog_table(targets: &[&Target]) -> String {
 
 /// The catalogue as JSON: `{"targets":[…]}` with every field of `data/*.yaml`.
 pub fn catalog_json(targets: &[&Target]) -> String {
-    let mut s = serde_json::to_string_pretty(&json!({ "targets": targets })).unwrap_or_default();
-    s.push('\n');
-    s
+    to_json(&json!({ "targets": targets }))
 }
 
 #[derive(Tabled)]

@@ -356,9 +356,7 @@ pub fn render(report: &Report) -> String {
         .version(serde_json::json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
-    s.push('\n');
-    s
+    super::to_json(&log)
 }
 
 #[cfg(test)]
