@@ -227,3 +227,37 @@ fn audit_walks_a_tree_with_a_symlink_loop_utf16_and_stdin() {
     assert_eq!(v["results"][0]["role"], "Role default/cdp-qa-deployer-role");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `ROLEGEN_OPERATIONS` does what `--operations` does (the issue names both).
+#[test]
+fn operations_from_the_environment() {
+    let cases = root().join("tests/cases");
+    let flag = run(
+        &[
+            "lint",
+            "--operations",
+            "operations/",
+            "lintops/web-typos.json",
+        ],
+        &cases,
+    );
+    let env = Command::new(bin())
+        .args(["lint", "lintops/web-typos.json"])
+        .current_dir(&cases)
+        .env("ROLEGEN_OPERATIONS", "operations/")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(flag.status.code(), Some(1));
+    assert_eq!(env.status.code(), Some(1));
+    assert_eq!(env.stdout, flag.stdout);
+    let text = String::from_utf8(env.stdout).unwrap();
+    assert!(
+        text.contains("did you mean Microsoft.Web/sites/Read?"),
+        "{text}"
+    );
+    // Without either, existence is not checked and a note says so.
+    let none = run(&["lint", "lintops/web-typos.json"], &cases);
+    assert!(!String::from_utf8_lossy(&none.stdout).contains("unknown-operation"));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("existence was not checked"));
+}
