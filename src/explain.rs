@@ -210,39 +210,31 @@ pub fn explain_operation(
 
     let mut roles_all = Vec::new();
     let mut roles_some = Vec::new();
+    // With nothing to enumerate, the pattern is judged whole in the plane the catalogue gives it, else both.
+    let whole_planes: Vec<Plane> = match needed_by.iter().find(|n| n.relation == "exact") {
+        Some(n) if n.plane == "data" => vec![Plane::Data],
+        Some(_) => vec![Plane::Control],
+        None => vec![Plane::Control, Plane::Data],
+    };
     for role in builtins.iter().filter(|_| exists) {
         let c = Compiled::new(&role.permissions);
         let (granted, conditional, of) = if matched_info.is_empty() {
-            // Nothing to enumerate: judge the pattern whole, as the audit judges a wildcard requirement.
-            let planes: Vec<Plane> = match needed_by.iter().find(|n| n.relation == "exact") {
-                Some(n) if n.plane == "data" => vec![Plane::Data],
-                Some(_) => vec![Plane::Control],
-                None => vec![Plane::Control, Plane::Data],
-            };
-            let g = planes.iter().map(|pl| c.grant(&p, *pl));
-            let best = g.fold(Grant::Denied, |acc, x| match (acc, x) {
-                (Grant::Granted, _) | (_, Grant::Granted) => Grant::Granted,
-                (Grant::Conditional, _) | (_, Grant::Conditional) => Grant::Conditional,
-                _ => Grant::Denied,
-            });
+            // As the audit judges a wildcard requirement.
+            let best = whole_planes
+                .iter()
+                .fold(Grant::Denied, |g, pl| g.or(c.grant(&p, *pl)));
             match best {
                 Grant::Granted => (1, 0, 1),
                 Grant::Conditional => (0, 1, 1),
-                Grant::Denied if planes.iter().any(|pl| c.touches(&p, *pl)) => (0, 0, 1),
+                Grant::Denied if whole_planes.iter().any(|pl| c.touches(&p, *pl)) => (0, 0, 1),
                 Grant::Denied => continue,
             }
         } else {
             let mut granted = 0;
             let mut conditional = 0;
             for (folded, info) in &matched_info {
-                let mut best = Grant::Denied;
-                for pl in planes(info) {
-                    match c.grant_folded(folded, pl) {
-                        Grant::Granted => best = Grant::Granted,
-                        Grant::Conditional if best == Grant::Denied => best = Grant::Conditional,
-                        _ => {}
-                    }
-                }
+                let best =
+                    planes(info).fold(Grant::Denied, |g, pl| g.or(c.grant_folded(folded, pl)));
                 match best {
                     Grant::Granted => granted += 1,
                     Grant::Conditional => conditional += 1,

@@ -19,6 +19,17 @@ pub enum Grant {
     Denied,
 }
 
+impl Grant {
+    /// The stronger of two answers (one operation judged in each plane it belongs to).
+    pub fn or(self, other: Grant) -> Grant {
+        match (self, other) {
+            (Grant::Granted, _) | (_, Grant::Granted) => Grant::Granted,
+            (Grant::Conditional, _) | (_, Grant::Conditional) => Grant::Conditional,
+            _ => Grant::Denied,
+        }
+    }
+}
+
 fn lists(block: &PermissionBlock, plane: Plane) -> (&[String], &[String]) {
     match plane {
         Plane::Control => (&block.actions, &block.not_actions),
